@@ -1,0 +1,4 @@
+using BenchmarkDotNet.Running;
+
+// `dotnet run -c Release --project tests/RftInfra.Bench -- --filter '*'` runs every benchmark.
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
