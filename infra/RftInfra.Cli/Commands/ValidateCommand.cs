@@ -78,6 +78,12 @@ public static class ValidateCommand
             io.Error.WriteLine($"rft validate: {e.Message}");
             return ExitCodes.UsageOrIo;
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A bug in the validator must not look like a finding or print a stack trace; say what to report.
+            io.Error.WriteLine($"rft validate: internal error ({e.GetType().Name}: {e.Message}); please report it with the file that caused it.");
+            return ExitCodes.UsageOrIo;
+        }
 
         switch (arguments.Format)
         {

@@ -1,6 +1,8 @@
 using System.Reflection;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
+using RftInfra.Core.Datasets;
 using RftInfra.Core.Diagnostics;
 using RftInfra.Core.Validation;
 
@@ -9,6 +11,9 @@ namespace RftInfra.Cli.Commands;
 /// <summary>The ways `rft validate` prints findings: text grouped by file, JSON, SARIF 2.1.0, GitHub annotations.</summary>
 public static class ValidationOutput
 {
+    // Findings are shown to people and tools, never embedded in HTML: keep quotes and non-ASCII readable.
+    private static readonly JsonWriterOptions JsonOptions = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static void WriteText(TextWriter output, ValidationResult result, bool color)
     {
         string Paint(string text, string code) => color ? $"\u001b[{code}m{text}\u001b[0m" : text;
@@ -47,7 +52,7 @@ public static class ValidationOutput
     public static void WriteJson(TextWriter output, ValidationResult result)
     {
         using var stream = new MemoryStream();
-        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        using (var json = new Utf8JsonWriter(stream, JsonOptions))
         {
             json.WriteStartObject();
             json.WriteNumber("jobs", result.JobCount);
@@ -88,14 +93,19 @@ public static class ValidationOutput
     {
         var version = typeof(ValidationOutput).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
         var descriptors = DiagnosticDescriptor.All.ToDictionary(d => d.Code);
-        var codes = DiagnosticDescriptor.All.Select(d => d.Code)
+        foreach (var check in DatasetDiagnostics.All)
+        {
+            descriptors[check.Code] = new DiagnosticDescriptor(check.Code, check.Severity, check.Title, check.Title);
+        }
+
+        var codes = descriptors.Keys
             .Concat(result.Diagnostics.Select(d => d.Code))
             .Distinct()
             .Order(StringComparer.Ordinal)
             .ToList();
 
         using var stream = new MemoryStream();
-        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        using (var json = new Utf8JsonWriter(stream, JsonOptions))
         {
             json.WriteStartObject();
             json.WriteString("$schema", "https://json.schemastore.org/sarif-2.1.0.json");

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Numerics;
 using System.Text.Json.Nodes;
 using Newtonsoft.Json;
 using RftInfra.Core.Diagnostics;
@@ -169,14 +168,9 @@ public static class DeclarationReader
             case JsonToken.String:
                 return JsonValue.Create((string)reader.Value!);
             case JsonToken.Integer:
-                return reader.Value switch
-                {
-                    long l => JsonValue.Create(l),
-                    BigInteger b => JsonValue.Create((double)b),
-                    var other => JsonValue.Create(Convert.ToInt64(other, CultureInfo.InvariantCulture)),
-                };
+                return Number(Convert.ToDouble(reader.Value, CultureInfo.InvariantCulture));
             case JsonToken.Float:
-                return JsonValue.Create(Convert.ToDouble(reader.Value, CultureInfo.InvariantCulture));
+                return Number(Convert.ToDouble(reader.Value, CultureInfo.InvariantCulture));
             case JsonToken.Boolean:
                 return JsonValue.Create((bool)reader.Value!);
             case JsonToken.Null:
@@ -330,7 +324,8 @@ public static class DeclarationReader
     private static JsonNode? ScalarValue(Scalar scalar)
     {
         var value = scalar.Value;
-        if (scalar.Style != ScalarStyle.Plain || scalar.Tag.Value == "tag:yaml.org,2002:str")
+        var tag = scalar.Tag;
+        if (scalar.Style != ScalarStyle.Plain || (!tag.IsEmpty && !tag.IsNonSpecific && tag.Value == "tag:yaml.org,2002:str"))
         {
             return JsonValue.Create(value);
         }
@@ -347,24 +342,28 @@ public static class DeclarationReader
 
         if (long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
         {
-            return JsonValue.Create(integer);
+            return Number(integer);
         }
 
         if (value.StartsWith("0x", StringComparison.Ordinal)
             && long.TryParse(value[2..], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var hex))
         {
-            return JsonValue.Create(hex);
+            return Number(hex);
         }
 
         if (value.Length > 0 && (char.IsDigit(value[0]) || value[0] is '-' or '+' or '.')
             && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var real)
             && double.IsFinite(real))
         {
-            return JsonValue.Create(real);
+            return Number(real);
         }
 
         return JsonValue.Create(value);
     }
+
+    // Numbers are held as double whatever their spelling (1, 1.0, 0x1), like JsonNode.Parse gives them to
+    // GetValue<double>(): the grader engine and the checks read them that way.
+    private static JsonValue Number(double value) => JsonValue.Create(value);
 
     private static SourcePosition ToPosition(Mark mark) => new((int)Math.Max(1, mark.Line), (int)Math.Max(1, mark.Column));
 }

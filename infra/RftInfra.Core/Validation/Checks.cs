@@ -197,7 +197,8 @@ public sealed class DatasetsCheck : IValidationCheck
             if (validationReport is not null && trainingReport.LeakedLines.Count > 0)
             {
                 diagnostics.Add(JobDiagnostics.Leakage(jobFile, jobPositions.Value("validation_file"),
-                    trainingReport.DisplayPath, validationReport.DisplayPath, trainingReport.LeakedLines));
+                    trainingReport.DisplayPath, validationReport.DisplayPath,
+                    Math.Max(trainingReport.LeakedCount, trainingReport.LeakedLines.Count), trainingReport.LeakedLines));
             }
         }
 

@@ -134,9 +134,9 @@ public static class JobDiagnostics
     public static Diagnostic FileTooLarge(string file, SourcePosition at, string dataFile, long bytes, long limit) =>
         FileTooLargeDescriptor.Create(file, at, $"{dataFile} is {bytes:N0} bytes; each file must be under {limit:N0} bytes (512 MB).");
 
-    public static Diagnostic Leakage(string file, SourcePosition at, string trainingFile, string validationFile, IReadOnlyList<int> lines) =>
+    public static Diagnostic Leakage(string file, SourcePosition at, string trainingFile, string validationFile, int count, IReadOnlyList<int> lines) =>
         LeakageDescriptor.Create(file, at,
-            $"{lines.Count} prompt(s) of {trainingFile} also appear in {validationFile} (training lines {FormatLines(lines)}).");
+            $"{count} prompt(s) of {trainingFile} also appear in {validationFile} (training lines {FormatLines(lines)}).");
 
     public static Diagnostic ResponseFormat(string file, SourcePosition at, string problem, string? hint = null) =>
         ResponseFormatDescriptor.Create(file, at, problem, hint);

@@ -156,5 +156,6 @@ public static class RftValidator
             .ThenBy(d => d.Position.Line)
             .ThenBy(d => d.Position.Column)
             .ThenBy(d => d.Code, StringComparer.Ordinal)
+            .ThenBy(d => d.Message, StringComparer.Ordinal)
             .ToList();
 }
