@@ -71,13 +71,13 @@ public static class DeclarationDiagnostics
         var key = variable.StartsWith("item.", StringComparison.Ordinal) ? variable[5..] : variable;
         var topKey = key.Split('.', '[')[0];
         var userKeys = rowKeys.Where(k => k != "messages" && k != "tools").ToList();
-        var closest = EditDistance.Closest(topKey, userKeys);
+        var closest = EditDistance.Closest(topKey, userKeys) ?? (userKeys.Count == 1 ? userKeys[0] : null);
         var hint = userKeys.Count == 0
             ? $"The rows have no keys besides messages; add '{topKey}' to every row of {dataFile}."
             : $"The rows have keys: {string.Join(", ", rowKeys)}. "
               + (closest is not null ? $"Use {{{{item.{closest}}}}}, or add '{topKey}' to every row." : $"Read one of those keys (e.g. {{{{item.{userKeys[0]}}}}}), or add '{topKey}' to every row.");
         return ItemKeyMissingDescriptor.Create(graderFile, at,
-            $"{{{{{variable}}}}} is missing from {missing} of {rows} rows of {dataFile} (first at lines {JobDiagnostics.FormatLines(firstLines)}); the grader would score those rows 0.",
+            $"{{{{{variable}}}}} is missing from {missing} of {rows} rows of {dataFile} (first at lines {JobDiagnostics.FormatLines(firstLines, missing)}); the grader would score those rows 0.",
             hint);
     }
 
