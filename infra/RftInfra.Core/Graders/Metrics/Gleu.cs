@@ -7,16 +7,28 @@ namespace RftInfra.Core.Graders.Metrics;
 /// </summary>
 internal static class Gleu
 {
+    private const int MaxOrder = 4;
+
     public static double Score(string output, string reference)
     {
         var ids = new TokenIds();
         var hypothesis = ids.Map(TextSimilarityMetrics.Tokenize(output));
         var referenceTokens = ids.Map(TextSimilarityMetrics.Tokenize(reference));
-        var hypothesisCounts = NGramCounts.Count(hypothesis, 1, NGramCounts.MaxOrder);
-        var referenceCounts = NGramCounts.Count(referenceTokens, 1, NGramCounts.MaxOrder);
-        var truePositivesAndFalsePositives = NGramCounts.Total(hypothesisCounts);
-        var truePositivesAndFalseNegatives = NGramCounts.Total(referenceCounts);
-        var all = Math.Max(truePositivesAndFalsePositives, truePositivesAndFalseNegatives);
-        return all == 0 ? 0.0 : (double)NGramCounts.Overlap(referenceCounts, hypothesisCounts) / all;
+        var ngrams = new NGramOverlap(hypothesis, referenceTokens, ids.Count);
+        int matches = 0, outputNGrams = 0, referenceNGrams = 0;
+        for (var n = 1; n <= MaxOrder; n++)
+        {
+            if (n > 1)
+            {
+                ngrams.Extend(hypothesis, referenceTokens);
+            }
+
+            matches += ngrams.Matches();
+            outputNGrams += ngrams.OutputCount; // true positives + false positives
+            referenceNGrams += ngrams.ReferenceCount; // true positives + false negatives
+        }
+
+        var all = Math.Max(outputNGrams, referenceNGrams);
+        return all == 0 ? 0.0 : (double)matches / all;
     }
 }

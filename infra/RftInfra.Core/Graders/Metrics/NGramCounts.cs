@@ -1,12 +1,11 @@
 namespace RftInfra.Core.Graders.Metrics;
 
-/// <summary>An n-gram (n ≤ 5) of token ids; ids come from one <see cref="TokenIds"/> per scored pair.</summary>
-internal readonly record struct NGram(int Length, int A, int B, int C, int D, int E);
-
 /// <summary>Gives each distinct token of one (output, reference) pair a small integer id.</summary>
 internal sealed class TokenIds
 {
     private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
+
+    public int Count => _ids.Count;
 
     public int[] Map(IReadOnlyList<string> tokens)
     {
@@ -26,61 +25,88 @@ internal sealed class TokenIds
     }
 }
 
-/// <summary>Counts of n-grams, like Python's <c>collections.Counter(nltk.util.ngrams(tokens, n))</c>.</summary>
-internal static class NGramCounts
+/// <summary>
+/// N-gram counting for one (output, reference) pair, like Python's <c>Counter(ngrams(tokens, n))</c> compared
+/// with <c>&amp;</c>/<c>min</c>. Each distinct n-gram gets a dense id, built order by order: an n-gram is its
+/// (n−1)-gram prefix's id plus its last token, so counts live in plain arrays.
+/// </summary>
+internal sealed class NGramOverlap
 {
-    /// <summary>The highest n-gram order nltk's bleu and gleu use.</summary>
-    public const int MaxOrder = 4;
+    private readonly Dictionary<long, int> _ids = [];
+    private int[] _output;
+    private int[] _reference;
+    private int _distinct;
 
-    public static Dictionary<NGram, int> Count(int[] tokens, int n) => Count(tokens, n, n);
-
-    /// <summary>All n-grams with <paramref name="minOrder"/> ≤ n ≤ <paramref name="maxOrder"/> (nltk's everygrams).</summary>
-    public static Dictionary<NGram, int> Count(int[] tokens, int minOrder, int maxOrder)
+    /// <summary>Starts at order 1 with the token ids of both sides (from one <see cref="TokenIds"/>).</summary>
+    public NGramOverlap(int[] output, int[] reference, int vocabularySize)
     {
-        var counts = new Dictionary<NGram, int>();
-        for (var n = minOrder; n <= maxOrder; n++)
+        _output = output;
+        _reference = reference;
+        _distinct = vocabularySize;
+        Order = 1;
+    }
+
+    public int Order { get; private set; }
+
+    /// <summary>Number of n-grams of the current order in the output.</summary>
+    public int OutputCount => _output.Length;
+
+    /// <summary>Number of n-grams of the current order in the reference.</summary>
+    public int ReferenceCount => _reference.Length;
+
+    /// <summary>Σ over n-grams of min(output count, reference count): the clipped matches.</summary>
+    public int Matches()
+    {
+        if (_output.Length == 0 || _reference.Length == 0)
         {
-            for (var i = 0; i + n <= tokens.Length; i++)
+            return 0;
+        }
+
+        var referenceCounts = new int[_distinct];
+        foreach (var id in _reference)
+        {
+            referenceCounts[id]++;
+        }
+
+        var matches = 0;
+        foreach (var id in _output)
+        {
+            // Each output occurrence uses up one reference occurrence: min(count_out, count_ref) in total.
+            if (referenceCounts[id] > 0)
             {
-                var gram = Of(tokens, i, n);
-                counts[gram] = counts.GetValueOrDefault(gram) + 1;
+                referenceCounts[id]--;
+                matches++;
             }
         }
 
-        return counts;
+        return matches;
     }
 
-    public static NGram Of(int[] tokens, int start, int n) => new(
-        n,
-        tokens[start],
-        n > 1 ? tokens[start + 1] : -1,
-        n > 2 ? tokens[start + 2] : -1,
-        n > 3 ? tokens[start + 3] : -1,
-        n > 4 ? tokens[start + 4] : -1);
-
-    /// <summary>Σ min(a[g], b[g]): the clipped overlap of two n-gram multisets.</summary>
-    public static int Overlap(Dictionary<NGram, int> a, Dictionary<NGram, int> b)
+    /// <summary>Moves to the next order: n-grams one token longer.</summary>
+    public void Extend(int[] outputTokens, int[] referenceTokens)
     {
-        var overlap = 0;
-        foreach (var (gram, count) in a)
+        _ids.Clear();
+        _output = ExtendSide(_output, outputTokens);
+        _reference = ExtendSide(_reference, referenceTokens);
+        _distinct = _ids.Count;
+        Order++;
+    }
+
+    private int[] ExtendSide(int[] previous, int[] tokens)
+    {
+        var next = new int[Math.Max(0, previous.Length - 1)];
+        for (var i = 0; i < next.Length; i++)
         {
-            if (b.TryGetValue(gram, out var other))
+            var key = ((long)previous[i] << 32) | (uint)tokens[i + Order];
+            if (!_ids.TryGetValue(key, out var id))
             {
-                overlap += Math.Min(count, other);
+                id = _ids.Count;
+                _ids[key] = id;
             }
+
+            next[i] = id;
         }
 
-        return overlap;
-    }
-
-    public static int Total(Dictionary<NGram, int> counts)
-    {
-        var total = 0;
-        foreach (var count in counts.Values)
-        {
-            total += count;
-        }
-
-        return total;
+        return next;
     }
 }

@@ -17,11 +17,15 @@ internal static class Rouge
         var ids = new TokenIds();
         var target = ids.Map(Tokenize(reference));
         var prediction = ids.Map(Tokenize(output));
-        var targetCounts = NGramCounts.Count(target, n);
-        var predictionCounts = NGramCounts.Count(prediction, n);
-        var overlap = NGramCounts.Overlap(targetCounts, predictionCounts);
-        var precision = (double)overlap / Math.Max(NGramCounts.Total(predictionCounts), 1);
-        var recall = (double)overlap / Math.Max(NGramCounts.Total(targetCounts), 1);
+        var ngrams = new NGramOverlap(prediction, target, ids.Count);
+        while (ngrams.Order < n)
+        {
+            ngrams.Extend(prediction, target);
+        }
+
+        var overlap = ngrams.Matches();
+        var precision = (double)overlap / Math.Max(ngrams.OutputCount, 1);
+        var recall = (double)overlap / Math.Max(ngrams.ReferenceCount, 1);
         return FMeasure(precision, recall);
     }
 
