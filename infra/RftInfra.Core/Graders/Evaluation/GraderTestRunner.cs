@@ -103,20 +103,23 @@ public static class GraderTestRunner
             var passed = result.Reward is { } reward && test.Expected.Matches(reward);
             outcomes.Add(new GraderTestOutcome(displayTests, line.Line, test.Note, test.Expected, result, passed));
             var about = test.Note is null ? "" : $" ({test.Note})";
-            if (result.Reward is not { } got)
+            if (result.Reward is { } got && !passed)
             {
-                diagnostics.Add(new Diagnostic(GradeCodes.GraderTestNotScored, DiagnosticSeverity.Warning, displayTests,
-                    new SourcePosition(line.Line, 1), $"grader test{about} for {grader.Name} was not run: {result.NotScoredReason}.",
-                    "Run it where the grader can be scored (a model endpoint, python3)."));
-            }
-            else if (!passed)
-            {
-                var errors = result.Errors.Count == 0 ? "" : $"; errors: {string.Join("; ", result.Errors.Select(e => $"{e.Kind} ({e.Grader}): {e.Message}"))}";
+                var errors = result.Errors.Count == 0 ? "" : $"; errors: {string.Join("; ", result.Errors.Select(e => $"{e.Kind} ({e.Grader}): {e.Message.TrimEnd('.')}"))}";
                 diagnostics.Add(new Diagnostic(GradeCodes.GraderTestFailed, DiagnosticSeverity.Error, displayTests,
                     new SourcePosition(line.Line, 1),
                     $"grader test{about} failed for {grader.Name}: expected reward {test.Expected}, got {got.ToString("G9", CultureInfo.InvariantCulture)}{errors}.",
                     "Fix the grader, or the expectation if the grader is right."));
             }
+        }
+
+        // Tests that cannot be scored offline are one warning per reason, at the first such line.
+        foreach (var group in outcomes.Where(o => !o.Result.IsScored).GroupBy(o => o.Result.NotScoredReason))
+        {
+            diagnostics.Add(new Diagnostic(GradeCodes.GraderTestNotScored, DiagnosticSeverity.Warning, displayTests,
+                new SourcePosition(group.First().Line, 1),
+                $"{group.Count()} grader test(s) of {grader.Name} not run (lines {string.Join(", ", group.Select(o => o.Line))}): {group.Key}.",
+                "Run them where the grader can be scored (a model endpoint, python3)."));
         }
 
         return new GraderTestReport(
