@@ -18,17 +18,19 @@ public sealed class PythonGraderRunner : IAsyncDisposable
 {
     public const int MaxSourceBytes = 256 * 1024;
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>Environment variable naming the interpreter to use instead of python3 on PATH.</summary>
     public const string PythonVariable = "RFT_PYTHON";
 
     public const string MissingPythonMessage =
-        "python3 was not found on PATH, so python graders cannot run locally: install Python 3 (Debian/Ubuntu: " +
+        "python3 was not found (on PATH, or where " + PythonVariable + " points), so python graders cannot run locally: install Python 3 (Debian/Ubuntu: " +
         "apt-get install python3; macOS: brew install python; Windows: winget install Python.Python.3) or set " +
         PythonVariable + " to an interpreter's path.";
 
     private static readonly Lazy<string[]?> IsolationPrefix = new(ProbeIsolation);
     private static readonly Lazy<string> DriverScript = new(LoadDriver);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> RealExecutables = new(StringComparer.Ordinal);
 
     private readonly Dictionary<string, Worker> _workers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _loadErrors = new(StringComparer.Ordinal);
@@ -36,8 +38,7 @@ public sealed class PythonGraderRunner : IAsyncDisposable
     public PythonGraderRunner(TimeSpan? timeout = null, string? interpreter = null, bool isolate = true)
     {
         Timeout = timeout ?? DefaultTimeout;
-        Interpreter = interpreter
-            ?? (Environment.GetEnvironmentVariable(PythonVariable) is { Length: > 0 } fromEnv ? fromEnv : FindOnPath("python3"));
+        Interpreter = Resolve(interpreter ?? (Environment.GetEnvironmentVariable(PythonVariable) is { Length: > 0 } fromEnv ? fromEnv : "python3"));
         Isolated = isolate && Interpreter is not null && IsolationPrefix.Value is not null;
     }
 
@@ -123,8 +124,9 @@ public sealed class PythonGraderRunner : IAsyncDisposable
         }
 
         var worker = Worker.Start(Interpreter!, Isolated ? IsolationPrefix.Value! : []);
+        // Starting the interpreter and loading the source is not part of the per-call limit.
         var (reply, failure) = await worker.CallAsync(
-            new JsonObject { ["source"] = source }.ToJsonString(), Timeout, cancellationToken);
+            new JsonObject { ["source"] = source }.ToJsonString(), Timeout > StartTimeout ? Timeout : StartTimeout, cancellationToken);
         if (reply is null || reply["load_error"] is not null)
         {
             await worker.DisposeAsync();
@@ -165,6 +167,42 @@ public sealed class PythonGraderRunner : IAsyncDisposable
         }
 
         return null;
+    }
+
+    /// <summary>A path is used if it exists; a bare name is looked up on PATH. Then the real executable behind it.</summary>
+    private static string? Resolve(string interpreter)
+    {
+        var found = interpreter.Contains(Path.DirectorySeparatorChar) || interpreter.Contains(Path.AltDirectorySeparatorChar)
+            ? File.Exists(interpreter) ? interpreter : null
+            : FindOnPath(interpreter);
+        return found is null ? null : RealExecutables.GetOrAdd(found, RealExecutable);
+    }
+
+    /// <summary>
+    /// Asks the interpreter for sys.executable once: version-manager shims (pyenv) cost a shell start per
+    /// process, the real binary does not. Falls back to the path as found.
+    /// </summary>
+    private static string RealExecutable(string python)
+    {
+        try
+        {
+            using var probe = Process.Start(new ProcessStartInfo(python, ["-c", "import sys; print(sys.executable)"])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            });
+            if (probe is null)
+            {
+                return python;
+            }
+
+            var output = probe.StandardOutput.ReadToEnd().Trim();
+            return probe.WaitForExit(10_000) && probe.ExitCode == 0 && File.Exists(output) ? output : python;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return python;
+        }
     }
 
     internal static string? FindOnPath(string name)
