@@ -124,7 +124,7 @@ public static class GraderTestRunner
 
         return new GraderTestReport(
             outcomes.Count(o => o.Passed), outcomes.Count(o => !o.Passed && o.Result.IsScored), outcomes.Count(o => !o.Result.IsScored),
-            outcomes, diagnostics);
+            outcomes, [.. diagnostics.OrderBy(d => d.File, StringComparer.Ordinal).ThenBy(d => d.Position.Line)]);
     }
 
     private sealed record GraderTest(JsonObject Item, JsonNode? Sample, ExpectedReward Expected, string? Note);
