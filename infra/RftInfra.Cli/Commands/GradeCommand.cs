@@ -256,6 +256,15 @@ public static class GradeCommand
                 }
 
                 o.WriteLine(text.ToString());
+                foreach (var prompt in r.Prompts)
+                {
+                    o.WriteLine($"    prompt of {prompt.Grader} for {prompt.Model}:");
+                    foreach (var message in prompt.Messages)
+                    {
+                        var content = message.Content.Replace("\n", "\\n", StringComparison.Ordinal);
+                        o.WriteLine($"      {message.Role}: {(content.Length > 300 ? content[..300] + "…" : content)}");
+                    }
+                }
             }
         }
 
@@ -263,7 +272,7 @@ public static class GradeCommand
         {
             o.WriteLine($"  reward: mean {F(s.Mean)}  std {F(s.Std)}  min {F(s.Min)}  max {F(s.Max)}");
             o.WriteLine($"  zero: {RewardSummary.Percent(s.ZeroShare)}  full marks ({F(s.ScaleMax)}): {RewardSummary.Percent(s.MaxShare)}  " +
-                $"pass (≥ {F(s.PassThreshold)}): {RewardSummary.Percent(s.PassShare)}, failures {RewardSummary.Percent(1 - s.PassShare)} (target 25–50 %)");
+                $"pass (≥ {F(s.PassThreshold)}, {s.PassRule}): {RewardSummary.Percent(s.PassShare)}, failures {RewardSummary.Percent(1 - s.PassShare)} (target 25–50 %)");
             o.WriteLine("  histogram:");
             var widest = Math.Max(1, s.Histogram.Max(b => b.Count));
             for (var i = 0; i < s.Histogram.Count; i++)
@@ -315,6 +324,7 @@ public static class GradeCommand
             ["max"] = s.Max,
             ["scale"] = new JsonArray(s.ScaleMin, s.ScaleMax),
             ["pass_threshold"] = s.PassThreshold,
+            ["pass_rule"] = s.PassRule,
             ["zero_share"] = s.ZeroShare,
             ["max_share"] = s.MaxShare,
             ["pass_share"] = s.PassShare,

@@ -115,6 +115,35 @@ public class GraderEngineTests
         Assert.Equal("f", full["output_tools"]![0]!["function"]!["name"]!.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData("The Aurora X2 router loses Wi-Fi every evening even after restarts and a firmware update.", 28.0 / 33, true)]
+    [InlineData("Aurora X2 router", 0.3, false)]
+    [InlineData("The customer's Aurora X2 router loses Wi-Fi every evening despite restarts and a firmware update.", 1.0, true)]
+    [InlineData("", 0.0, false)]
+    public async Task TextSimilarity_RewardIsTheScore_PassThresholdOnlyFlagsPass(string output, double expected, bool passed)
+    {
+        // ROUGE-L F1 by hand: the reference has 17 tokens (rouge-score lower-cases and splits on non-alphanumerics);
+        // the paraphrase has 16 with an LCS of 14 → 2·14·14 / (16·17) ÷ (14/16 + 14/17) = 28/33.
+        var grader = GraderJson.Parse("""
+            {"type": "text_similarity", "name": "sim", "input": "{{sample.output_text}}", "reference": "{{item.summary}}",
+             "evaluation_metric": "rouge_l", "pass_threshold": 0.8}
+            """);
+        var item = new JsonObject { ["summary"] = "The customer's Aurora X2 router loses Wi-Fi every evening despite restarts and a firmware update." };
+        var result = await Grade(grader, GraderSample.FromText(output), item);
+        Assert.Equal(expected, result.Reward!.Value, 12);
+        Assert.Equal(passed, result.Passed);
+        Assert.Empty(result.Errors);
+    }
+
+    [Fact]
+    public async Task TextSimilarity_WithoutThreshold_HasNoPassFlag()
+    {
+        var grader = GraderJson.Parse("""{"type": "text_similarity", "name": "sim", "input": "{{sample.output_text}}", "reference": "a b c d", "evaluation_metric": "rouge_1"}""");
+        var result = await Grade(grader, GraderSample.FromText("a b"));
+        Assert.Equal(2.0 / 3, result.Reward!.Value, 12); // P = 1, R = 1/2 → F1 = 2/3
+        Assert.Null(result.Passed);
+    }
+
     [Fact]
     public async Task TextSimilarity_Cosine_IsNotScoredOffline()
     {

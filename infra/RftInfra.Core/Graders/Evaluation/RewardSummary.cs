@@ -12,6 +12,8 @@ public sealed record RewardWarning(string Kind, string Message);
 /// The reward distribution of a batch of graded rows, and the warnings the RFT guidance implies: a grader that
 /// rewards almost nothing (sparse), almost always the same value (uniform), or passes base-model outputs more
 /// than 90 % of the time (saturated) gives the training no signal. Calibration band: 25–50 % failures.
+/// A row passes at the grader's pass_threshold; without one, a binary grader (string_check, label_model) passes
+/// at full marks and a continuous one (text_similarity, python, multi, score_model) at the middle of its scale.
 /// </summary>
 public sealed record RewardSummary(
     int Count,
@@ -23,6 +25,7 @@ public sealed record RewardSummary(
     double ScaleMin,
     double ScaleMax,
     double PassThreshold,
+    string PassRule,
     double ZeroShare,
     double MaxShare,
     double PassShare,
@@ -50,13 +53,17 @@ public sealed record RewardSummary(
         var max = scored == 0 ? 0 : rewards.Max();
 
         var (scaleMin, scaleMax) = Scale(grader, min, max);
-        var threshold = PassThresholdOf(grader) ?? scaleMax;
+        var (threshold, passRule) = PassThresholdOf(grader) is { } explicitThreshold
+            ? (explicitThreshold, "pass_threshold")
+            : grader is StringCheckGrader or LabelModelGrader
+                ? (scaleMax, "full marks")
+                : ((scaleMin + scaleMax) / 2, "no pass_threshold: scale midpoint");
         var zeroShare = Share(rewards, r => r == 0);
         var maxShare = Share(rewards, r => r >= scaleMax);
         var passShare = Share(rewards, r => r >= threshold);
 
         var summary = new RewardSummary(
-            results.Count, scored, mean, std, min, max, scaleMin, scaleMax, threshold, zeroShare, maxShare, passShare,
+            results.Count, scored, mean, std, min, max, scaleMin, scaleMax, threshold, passRule, zeroShare, maxShare, passShare,
             Bins(rewards, scaleMin, scaleMax), MeansByKey(results), CountByKey(results.SelectMany(r => r.Errors).Select(e => e.Kind)),
             CountByKey(results.Where(r => r.NotScoredReason is not null).Select(r => r.NotScoredReason!)), []);
         return summary with { Warnings = Warn(summary, rewards) };
