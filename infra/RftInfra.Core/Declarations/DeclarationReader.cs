@@ -23,6 +23,21 @@ public static class DeclarationReader
 {
     public static readonly IReadOnlyList<string> Extensions = [".json", ".yaml", ".yml"];
 
+    /// <summary>Keys that serve editors only (<c>$schema</c>); never sent to the service.</summary>
+    public static readonly IReadOnlyList<string> EditorKeys = ["$schema"];
+
+    /// <summary>A copy of a declaration without editor-only keys: the grader or job as the service should get it.</summary>
+    public static JsonObject WithoutEditorKeys(JsonObject declaration)
+    {
+        var copy = (JsonObject)declaration.DeepClone();
+        foreach (var key in EditorKeys)
+        {
+            copy.Remove(key);
+        }
+
+        return copy;
+    }
+
     public static bool IsDeclarationFile(string path) =>
         Extensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase);
 

@@ -233,6 +233,22 @@ public class RootValidationTests
     }
 
     [Fact]
+    public void NoJobs_Warning()
+    {
+        using var root = new TempRoot();
+        var finding = Assert.Single(root.Validate().Diagnostics);
+        Assert.Equal(("RFT304", DiagnosticSeverity.Warning), (finding.Code, finding.Severity));
+    }
+
+    [Fact]
+    public void WithoutEditorKeys_DropsSchemaOnly()
+    {
+        var grader = (System.Text.Json.Nodes.JsonObject)System.Text.Json.Nodes.JsonNode.Parse("""{"$schema": "../schemas/grader.schema.json", "type": "python"}""")!;
+        Assert.Equal("""{"type":"python"}""", DeclarationReader.WithoutEditorKeys(grader).ToJsonString());
+        Assert.True(grader.ContainsKey("$schema"));
+    }
+
+    [Fact]
     public void ExtensibleChecks_CustomCheckRuns()
     {
         using var root = TempRoot.Clean();
