@@ -26,6 +26,7 @@ public static class RftValidator
         new ReferencesCheck(),
         new OutputJsonCheck(),
         new DatasetsCheck(),
+        new GraderTestsCheck(),
     ];
 
     /// <summary>Checks one grader object (as the service takes it). <paramref name="positions"/> adds line:column when known.</summary>
