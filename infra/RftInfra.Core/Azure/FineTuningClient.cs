@@ -52,7 +52,7 @@ public sealed partial class FineTuningClient
         Endpoint = endpoint;
         _routes = new ApiRoutes(endpoint, Options.PreviewApiVersion);
         _auth = auth ?? new TokenAuth(credential ?? new DefaultAzureCredential(), Options.TokenScope, Options.TimeProvider);
-        _retry = new ServiceRetry(Options.Retry, Options.TimeProvider, RetryObserver);
+        _retry = new ServiceRetry(Options.Retry, Options.TimeProvider, r => RetryObserver?.Invoke(r));
         _logger = Options.Logger;
         _http = new HttpClient(Options.Transport ?? SharedHandler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
     }
