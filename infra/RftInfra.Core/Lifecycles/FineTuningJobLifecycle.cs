@@ -7,7 +7,9 @@ namespace RftInfra.Core.Lifecycles;
 /// <summary>
 /// rft:index:FineTuningJob (DESIGN.md resources table). Inputs: model, trainingFileId, validationFileId,
 /// trainingFileHash, validationFileHash (optional: content hashes, preferred over ids in the spec), grader (object),
-/// responseFormat, hyperparameters, trainingType, seed, suffix, metadata, sourceFile (for messages).
+/// responseFormat, hyperparameters, trainingType, seed, suffix, metadata; for Check only: sourceFile (the declaration's
+/// path, for messages), declaration (the job declaration object as written, for the full `rft validate` job checks)
+/// and dataRoot (the directory its data paths are relative to, to check the datasets too).
 /// The spec hash covers everything the service cannot change after creation and is stored in the job's metadata
 /// under <see cref="SpecHashKey"/>; Create adopts a live job with that hash instead of making a second one.
 /// Create never waits for training. Outputs: jobId, specHash, status (kit state), serviceStatus, fineTunedModel,

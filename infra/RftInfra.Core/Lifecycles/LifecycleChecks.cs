@@ -1,32 +1,17 @@
 using System.Text.Json.Nodes;
 using RftInfra.Core.Diagnostics;
-using RftInfra.Core.Graders;
+using RftInfra.Core.Validation;
 
 namespace RftInfra.Core.Lifecycles;
 
 /// <summary>
 /// The checks the lifecycles' Check runs: the input shapes the lifecycles need, plus the `rft validate` checks of
-/// the grader and job (wired in one line each below, so `pulumi preview` reports what `rft validate` reports).
+/// the grader and job (<see cref="RftValidator"/>), so `pulumi preview` reports what `rft validate` reports.
 /// </summary>
 internal static class LifecycleChecks
 {
-    public static IReadOnlyList<Diagnostic> Grader(JsonObject grader, string file)
-    {
-        var result = new List<Diagnostic>();
-        var typed = GraderJson.FromJson(grader);
-        if (typed.Type.Length == 0)
-        {
-            result.Add(Props.Error(LifecycleCodes.InputMissing, file, "The grader has no 'type'.",
-                $"Set type to one of: {string.Join(", ", GraderTypes.All)}."));
-        }
-
-        if (typed.Name.Length == 0)
-        {
-            result.Add(Props.Error(LifecycleCodes.InputMissing, file, "The grader has no 'name'.", "Give the grader a name."));
-        }
-
-        return result;
-    }
+    /// <summary>The `rft validate` grader checks (types, fields, templates, model grader settings).</summary>
+    public static IReadOnlyList<Diagnostic> Grader(JsonObject grader, string file) => RftValidator.CheckGrader(grader, file);
 
     public static IReadOnlyList<Diagnostic> Job(JsonObject inputs, string file)
     {
@@ -40,7 +25,13 @@ internal static class LifecycleChecks
             }
         }
 
-        if (Props.Obj(inputs, "grader") is { } grader)
+        if (Props.Obj(inputs, "declaration") is { } declaration)
+        {
+            // The job declaration as written (jobs/*.yaml): the full `rft validate` job checks, data files included
+            // when dataRoot is given; they cover the inline or resolved grader too.
+            result.AddRange(RftValidator.CheckJob(declaration, file, Props.Obj(inputs, "grader"), Props.Str(inputs, "dataRoot")));
+        }
+        else if (Props.Obj(inputs, "grader") is { } grader)
         {
             result.AddRange(Grader(grader, file));
         }
