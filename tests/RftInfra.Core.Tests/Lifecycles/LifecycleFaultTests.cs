@@ -12,22 +12,6 @@ namespace RftInfra.Core.Tests.Lifecycles;
 /// </summary>
 public class LifecycleFaultTests
 {
-    public static readonly TheoryData<string, string, string> Matrix = BuildMatrix();
-
-    private static TheoryData<string, string, string> BuildMatrix()
-    {
-        var data = new TheoryData<string, string, string>();
-        foreach (var step in Steps.Keys)
-        {
-            foreach (var fault in Faults.Keys)
-            {
-                data.Add(step, fault, "first");
-            }
-        }
-
-        return data;
-    }
-
     /// <summary>Each step of the reconcile, as the method and path the emulator sees.</summary>
     private static readonly Dictionary<string, (string Method, string Path)> Steps = new()
     {
@@ -53,6 +37,22 @@ public class LifecycleFaultTests
         ["response-lost"] = r => r with { Fault = FaultKind.ResponseLost },
     };
 
+    public static readonly TheoryData<string, string, string> Matrix = BuildMatrix();
+
+    private static TheoryData<string, string, string> BuildMatrix()
+    {
+        var data = new TheoryData<string, string, string>();
+        foreach (var step in Steps.Keys)
+        {
+            foreach (var fault in Faults.Keys)
+            {
+                data.Add(step, fault, "first");
+            }
+        }
+
+        return data;
+    }
+
     [Theory]
     [MemberData(nameof(Matrix))]
     public async Task FullReconcile_ConvergesWhateverFailsOnce(string step, string fault, string when)
@@ -61,7 +61,10 @@ public class LifecycleFaultTests
         var (method, path) = Steps[step];
         // Two hits (one for the slow timeout case): the first call of the step and the retry right after it both fail.
         var rule = Faults[fault](new FaultRule { Method = method, Path = path, First = fault == "latency-over-timeout" ? 1 : 2 });
-        await using var h = await LifecycleHarness.StartAsync([rule]);
+        await using var h = await LifecycleHarness.StartAsync([rule], fault == "latency-over-timeout" ? LifecycleHarness.FastRetry with
+        {
+            AttemptTimeout = TimeSpan.FromMilliseconds(300), UploadAttemptTimeout = TimeSpan.FromMilliseconds(300),
+        } : null);
 
         var (jobId, specHash) = await ReconcileAsync(h);
 
