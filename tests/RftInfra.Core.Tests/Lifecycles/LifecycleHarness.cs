@@ -63,7 +63,8 @@ internal sealed class LifecycleHarness : IAsyncDisposable
         ["operation"] = operation,
     };
 
-    public static async Task<LifecycleHarness> StartAsync(IReadOnlyList<FaultRule>? faults = null, RetrySettings? retry = null)
+    public static async Task<LifecycleHarness> StartAsync(
+        IReadOnlyList<FaultRule>? faults = null, RetrySettings? retry = null, long multipartLimit = 100L * 1024 * 1024)
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero));
         var emulator = new RftEmulator(new EmulatorOptions { ApiKey = Key, TimeProvider = clock, Pace = Pace, Faults = faults ?? [] });
@@ -75,6 +76,8 @@ internal sealed class LifecycleHarness : IAsyncDisposable
             FilePollInterval = TimeSpan.FromMilliseconds(2),
             FileProcessingTimeout = TimeSpan.FromSeconds(10),
             Logger = logger,
+            MultipartUploadLimitBytes = multipartLimit,
+            UploadPartSizeBytes = 64,
         });
         return new LifecycleHarness(emulator, clock, client, logger);
     }
