@@ -79,6 +79,26 @@ public class LifecycleFaultTests
         Assert.Contains(h.Emulator.Requests, r => r.Fault is not null);
     }
 
+    public static TheoryData<string> StepNames => [.. Steps.Keys];
+
+    [Theory]
+    [MemberData(nameof(StepNames))]
+    public async Task FullReconcile_StepThatNeverRecovers_FailsClearlyAndLeavesNoDuplicate(string step)
+    {
+        var (method, path) = Steps[step];
+        await using var h = await LifecycleHarness.StartAsync([new FaultRule { Method = method, Path = path, Status = 503, RetryAfterMs = 1 }]);
+
+        var e = await Assert.ThrowsAsync<RftServiceException>(() => ReconcileAsync(h));
+
+        Assert.Equal(503, e.Status);
+        Assert.Contains("5 tries", e.Message);
+        Assert.True(e.Message.Contains("Retry.MaxRetries (now 4)", StringComparison.Ordinal) || e.Message.Contains("Run again", StringComparison.Ordinal), e.Message);
+        h.Emulator.Faults.SetRules([]);
+        var files = await h.LiveFilesAsync();
+        Assert.Equal(files.Count, files.Select(f => TrainingFileLifecycle.HashFromRemoteName(f.Filename)).Distinct().Count());
+        Assert.True((await h.JobsAsync()).Count <= 1);
+    }
+
     [Fact]
     public async Task ResponseLostOnEveryCreate_StillMakesExactlyOneJob()
     {
