@@ -23,6 +23,7 @@ public static class RftCommand
         yield return VersionCommand.Create(io);
         yield return ValidateCommand.Create(io);
         yield return EmulatorCommand.Create(io);
+        yield return GradeCommand.Create(io);
     }
 
     /// <summary>Runs `rft` with the given arguments against <paramref name="io"/>; returns the exit code.</summary>
