@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using RftInfra.Core.Validation;
+using RftInfra.Core.Json;
 
 namespace RftInfra.Core.Declarations;
 
@@ -72,11 +73,11 @@ public sealed record JobDeclaration(
             Shape.AsString(json["training_type"])?.ToLowerInvariant(),
             Shape.AsString(json["region"]),
             Shape.AsString(json["suffix"]),
-            Shape.IsInteger(json["seed"]) ? (long)json["seed"]!.GetValue<double>() : null,
+            Shape.IsInteger(json["seed"]) ? (long)JsonNumber.AsDouble(json["seed"])!.Value : null,
             metadata,
             deploy is null ? null : new JobDeployment(
                 Shape.AsString(deploy["sku"]) ?? "",
-                Shape.IsInteger(deploy["capacity"]) ? (int)deploy["capacity"]!.GetValue<double>() : 1),
+                Shape.IsInteger(deploy["capacity"]) ? (int)JsonNumber.AsDouble(deploy["capacity"])!.Value : 1),
             json);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using RftInfra.Core.Json;
 
 namespace RftInfra.Core.Declarations;
 
@@ -112,7 +113,7 @@ public sealed record RftCatalog(
         o[key] is JsonValue v && v.TryGetValue(out long l) ? l : throw new JsonException($"Catalog field '{key}' must be an integer.");
 
     private static double? Num(JsonObject o, string key) =>
-        o[key] is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? v.GetValue<double>() : null;
+        JsonNumber.AsDouble(o[key]);
 
     private static List<string> Strings(JsonNode? node, string what) =>
         node is JsonArray a

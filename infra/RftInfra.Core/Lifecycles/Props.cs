@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using RftInfra.Core.Diagnostics;
+using RftInfra.Core.Json;
 
 namespace RftInfra.Core.Lifecycles;
 
@@ -21,13 +22,7 @@ internal static class Props
         Double(bag, key) is { } d && d == Math.Floor(d) && d >= long.MinValue && d <= long.MaxValue ? (long)d : null;
 
     public static double? Double(JsonObject? bag, string key) =>
-        bag?[key] is JsonValue v && v.GetValueKind() == JsonValueKind.Number
-            && double.TryParse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d)
-            ? d
-            : null;
-
-    /// <summary>A copy whose values are all backed by parsed JSON (what the validator's readers expect).</summary>
-    public static JsonObject Reparse(JsonObject bag) => JsonNode.Parse(bag.ToJsonString())!.AsObject();
+        JsonNumber.AsDouble(bag?[key]);
 
     public static JsonObject? Obj(JsonObject? bag, string key) => bag?[key] as JsonObject;
 

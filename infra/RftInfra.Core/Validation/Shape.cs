@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using RftInfra.Core.Declarations;
 using RftInfra.Core.Diagnostics;
 using RftInfra.Core.Text;
+using RftInfra.Core.Json;
 
 namespace RftInfra.Core.Validation;
 
@@ -117,13 +118,13 @@ public static class Shape
     public static bool IsNumber(JsonNode? value) => value is JsonValue v && v.GetValueKind() == JsonValueKind.Number;
 
     public static bool IsInteger(JsonNode? value) =>
-        IsNumber(value) && value!.GetValue<double>() is var d && Math.Floor(d) == d && !double.IsInfinity(d);
+        JsonNumber.AsDouble(value) is { } d && Math.Floor(d) == d && !double.IsInfinity(d);
 
     public static bool IsAuto(JsonNode? value) => IsString(value) && value!.GetValue<string>() == "auto";
 
     public static string? AsString(JsonNode? value) => IsString(value) ? value!.GetValue<string>() : null;
 
-    public static double? AsNumber(JsonNode? value) => IsNumber(value) ? value!.GetValue<double>() : null;
+    public static double? AsNumber(JsonNode? value) => JsonNumber.AsDouble(value);
 
     public static string KindOf(JsonNode? value) => value switch
     {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using RftInfra.Core.Diagnostics;
+using RftInfra.Core.Json;
 
 namespace RftInfra.Core.Graders.Evaluation;
 
@@ -166,7 +167,7 @@ public static class GraderTestRunner
     private static ExpectedReward? Expected(JsonNode? node)
     {
         static double? Number(JsonNode? n) =>
-            n is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? v.GetValue<double>() : null;
+            JsonNumber.AsDouble(n);
 
         if (Number(node) is { } exact)
         {
