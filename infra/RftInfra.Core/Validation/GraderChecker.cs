@@ -1,3 +1,4 @@
+using RftInfra.Core.Graders.Evaluation;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -394,20 +395,20 @@ public sealed partial class GraderChecker(string file, SourceMap positions, RftC
         }
 
         var at = At(path, "calculate_output");
-        var parse = FormulaParser.Parse(formula);
-        if (!parse.IsValid)
+        // The grader engine's parser, syntax only, so validation and scoring can never disagree on a formula.
+        if (Formula.TryParse(formula, graderNames: null, out var error) is not { } parsed)
         {
-            diagnostics.Add(GraderDiagnostics.FormulaSyntax(file, at, formula, parse.Error!));
+            diagnostics.Add(GraderDiagnostics.FormulaSyntax(file, at, formula, error!.ToString()));
             return;
         }
 
         var keys = children?.Select(c => c.Key).ToList() ?? [];
-        foreach (var name in parse.Names.Where(n => !keys.Contains(n)))
+        foreach (var name in parsed.Names.Where(n => !keys.Contains(n)))
         {
             diagnostics.Add(GraderDiagnostics.FormulaUnknownName(file, at, name, keys));
         }
 
-        foreach (var key in keys.Where(k => !parse.Names.Contains(k)))
+        foreach (var key in keys.Where(k => !parsed.Names.Contains(k)))
         {
             diagnostics.Add(GraderDiagnostics.UnusedChild(file, positions.Key(SourceMap.Child(gradersPath, key)), key));
         }

@@ -45,8 +45,11 @@ public sealed class Formula
     /// <summary>The grader names the formula reads, in order of first use.</summary>
     public IReadOnlyList<string> Names { get; }
 
-    /// <summary>Parses <paramref name="text"/>; every name must be one of <paramref name="graderNames"/>.</summary>
-    public static Formula? TryParse(string text, IReadOnlyCollection<string> graderNames, out FormulaError? error)
+    /// <summary>
+    /// Parses <paramref name="text"/>; every name must be one of <paramref name="graderNames"/>, or, when that is
+    /// null, any name is accepted (syntax only: validation reports unknown names itself, with suggestions).
+    /// </summary>
+    public static Formula? TryParse(string text, IReadOnlyCollection<string>? graderNames, out FormulaError? error)
     {
         var parser = new Parser(text, graderNames);
         try
@@ -113,7 +116,7 @@ public sealed class Formula
     }
 
     /// <summary>Recursive descent over the characters; positions are kept for messages.</summary>
-    private sealed class Parser(string text, IReadOnlyCollection<string> graderNames)
+    private sealed class Parser(string text, IReadOnlyCollection<string>? graderNames)
     {
         private int _pos;
 
@@ -228,7 +231,7 @@ public sealed class Formula
                     return ParseCall(name, start);
                 }
 
-                if (!graderNames.Contains(name))
+                if (graderNames is not null && !graderNames.Contains(name))
                 {
                     var hint = Functions.ContainsKey(name) ? $" ({name} is a function: write {name}(...))" : "";
                     throw Fail(start, $"unknown name '{name}'{hint}; the graders are: {string.Join(", ", graderNames)}.");
