@@ -83,7 +83,7 @@ public static class RftStack
         var jobComponents = new Dictionary<string, RftJob>();
         foreach (var job in inputs.Jobs)
         {
-            jobComponents[job.Name] = new RftJob(job.Name, job, providers[job.Region], roleAssignments[job.Region]);
+            jobComponents[job.Name] = new RftJob(job.Name, job, inputs.RepositoryRoot, providers[job.Region], roleAssignments[job.Region]);
         }
 
         foreach (var regionAccount in accounts)
