@@ -46,11 +46,17 @@ public sealed record ProviderSettings(Uri? Endpoint, string Credential, string? 
         return failures.Count > 0 ? (null, failures) : (new ProviderSettings(uri, mode, apiKey), failures);
     }
 
+    /// <summary>Stands in while the endpoint is unknown: Check, Diff and previews make no call, so none reaches it.</summary>
+    public static readonly Uri UnknownEndpoint = new("https://endpoint-not-known-yet.invalid/");
+
+    /// <summary>Throws the message a user sees if a write is attempted before the account's endpoint is known.</summary>
+    public Uri RequireEndpoint() => Endpoint ?? throw new InvalidOperationException(
+        "The rft provider's endpoint is not known yet (its account is still being created); run `pulumi up` again once it exists.");
+
     /// <summary>The client for the configured endpoint and credential (Entra: DefaultAzureCredential).</summary>
     public FineTuningClient CreateClient(FineTuningClientOptions? options = null)
     {
-        var endpoint = Endpoint ?? throw new InvalidOperationException(
-            "The rft provider's endpoint is not known yet (its account is still being created); run `pulumi up` again once it exists.");
+        var endpoint = Endpoint ?? UnknownEndpoint;
         return Credential == ApiKeyMode
             ? new FineTuningClient(endpoint, new AzureKeyCredential(ApiKey!), options)
             : new FineTuningClient(endpoint, credential: null, options);

@@ -38,11 +38,12 @@ public class ProviderSettingsTests
     }
 
     [Fact]
-    public void Parse_UnknownEndpoint_IsAllowedButNoClientCanBeMade()
+    public void Parse_UnknownEndpoint_IsAllowed_ButAWriteNeedsIt()
     {
         var (settings, _) = ProviderSettings.Parse(null, null, null);
 
-        var error = Assert.Throws<InvalidOperationException>(() => settings!.CreateClient());
+        Assert.Equal(ProviderSettings.UnknownEndpoint, settings!.CreateClient().Endpoint);
+        var error = Assert.Throws<InvalidOperationException>(() => settings.RequireEndpoint());
         Assert.Contains("not known yet", error.Message);
     }
 
