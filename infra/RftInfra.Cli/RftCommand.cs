@@ -21,6 +21,7 @@ public static class RftCommand
     private static IEnumerable<Command> Commands(IOContext io)
     {
         yield return VersionCommand.Create(io);
+        yield return PreviewSummaryCommand.Create(io);
     }
 
     /// <summary>Runs `rft` with the given arguments against <paramref name="io"/>; returns the exit code.</summary>
