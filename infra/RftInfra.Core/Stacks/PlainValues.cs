@@ -1,0 +1,40 @@
+using System.Collections;
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace RftInfra.Core.Stacks;
+
+/// <summary>
+/// Converts the plain object trees Pulumi hands back for stack outputs (string, bool, double, dictionaries with
+/// string keys, lists) into <see cref="JsonNode"/>, so Core can read a previous run's outputs without Pulumi types.
+/// </summary>
+public static class PlainValues
+{
+    public static JsonNode? ToJsonNode(object? value) => value switch
+    {
+        null => null,
+        JsonNode node => node.DeepClone(),
+        string s => JsonValue.Create(s),
+        bool b => JsonValue.Create(b),
+        double d => JsonValue.Create(d),
+        float f => JsonValue.Create((double)f),
+        int i => JsonValue.Create(i),
+        long l => JsonValue.Create(l),
+        decimal m => JsonValue.Create(m),
+        IDictionary dictionary => ToObject(dictionary),
+        IEnumerable list => new JsonArray(list.Cast<object?>().Select(ToJsonNode).ToArray()),
+        IFormattable formattable => JsonValue.Create(formattable.ToString(null, CultureInfo.InvariantCulture)),
+        _ => JsonValue.Create(value.ToString()),
+    };
+
+    private static JsonObject ToObject(IDictionary dictionary)
+    {
+        var obj = new JsonObject();
+        foreach (DictionaryEntry entry in dictionary)
+        {
+            obj[Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? string.Empty] = ToJsonNode(entry.Value);
+        }
+
+        return obj;
+    }
+}
