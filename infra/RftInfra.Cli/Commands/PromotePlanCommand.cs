@@ -77,11 +77,11 @@ public static class PromotePlanCommand
             var where = $"{decision.Target.DeploymentName} in {decision.Target.Region}";
             await io.Out.WriteLineAsync(decision switch
             {
-                DeployDecision d when d.Copy is not null =>
+                DeployPromotion d when d.Copy is not null =>
                     $"deploy  {d.Promotion} -> {where}: copy checkpoint {d.Copy.CheckpointId} of {d.Copy.JobId}, then model {d.ModelName} v{d.ModelVersion}, {d.Target.Sku} x {d.Target.Capacity}",
-                DeployDecision d =>
+                DeployPromotion d =>
                     $"deploy  {d.Promotion} -> {where}: model {d.ModelName} v{d.ModelVersion} from {d.SourceAccountId}, {d.Target.Sku} x {d.Target.Capacity}",
-                RefuseDecision r => $"refuse  {r.Promotion} -> {where}: {r.Reason}",
+                RefusedPromotion r => $"refuse  {r.Promotion} -> {where}: {r.Reason}",
                 _ => $"unknown {decision.Promotion}",
             });
         }
@@ -91,6 +91,6 @@ public static class PromotePlanCommand
             await io.Out.WriteLineAsync("no promotions declared: prod deploys nothing.");
         }
 
-        return decisions.Any(d => d is RefuseDecision) ? ExitCodes.Failed : ExitCodes.Success;
+        return decisions.Any(d => d is RefusedPromotion) ? ExitCodes.Failed : ExitCodes.Success;
     }
 }

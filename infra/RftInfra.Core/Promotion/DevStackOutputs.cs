@@ -30,11 +30,14 @@ public sealed record DevJob(
 /// camelCase the program exports and in the service's snake_case, so the reader survives either:
 /// <c>id|jobId</c>, <c>status</c>, <c>fineTunedModel|fine_tuned_model</c>, <c>accountId|sourceAccountId</c>,
 /// <c>region|location</c>, and the reward from <c>validationReward</c> or <c>latestMetrics|metrics</c>
-/// (<c>validRewardMean|valid_reward_mean|fullValidMeanReward|full_valid_mean_reward</c>).
+/// (<c>validRewardMean|valid_reward_mean|fullValidMeanReward|full_valid_mean_reward</c>). When a job entry has no
+/// account id, the <c>accounts</c> output (region → ARM id, or region → object with <c>id</c>) gives the account
+/// of the job's region.
 /// </summary>
 public static class DevStackOutputs
 {
     public const string JobsOutput = "jobs";
+    public const string AccountsOutput = "accounts";
 
     private static readonly string[] RewardKeys =
         ["validRewardMean", "valid_reward_mean", "fullValidMeanReward", "full_valid_mean_reward"];
@@ -53,15 +56,16 @@ public static class DevStackOutputs
         return root[JobsOutput] switch
         {
             null => [],
-            JsonObject jobs => FromJobs(jobs),
+            JsonObject jobs => FromJobs(jobs, root[AccountsOutput] as JsonObject),
             JsonValue text when text.GetValueKind() == JsonValueKind.String => FromJobs(
                 JsonNode.Parse(text.GetValue<string>()) as JsonObject
-                ?? throw new FormatException($"the dev stack output `{JobsOutput}` must be an object keyed by job name.")),
+                ?? throw new FormatException($"the dev stack output `{JobsOutput}` must be an object keyed by job name."),
+                root[AccountsOutput] as JsonObject),
             _ => throw new FormatException($"the dev stack output `{JobsOutput}` must be an object keyed by job name."),
         };
     }
 
-    public static IReadOnlyList<DevJob> FromJobs(JsonObject jobs)
+    public static IReadOnlyList<DevJob> FromJobs(JsonObject jobs, JsonObject? accounts = null)
     {
         var result = new List<DevJob>();
         foreach (var (name, node) in jobs)
@@ -92,19 +96,27 @@ public static class DevStackOutputs
                 }
             }
 
+            var region = Text(job, "region") ?? Text(job, "location");
+            var accountId = Text(job, "accountId") ?? Text(job, "sourceAccountId") ?? AccountOfRegion(accounts, region);
             result.Add(new DevJob(
                 name,
                 Text(job, "id") ?? Text(job, "jobId"),
                 Text(job, "status") ?? "unknown",
                 Text(job, "fineTunedModel") ?? Text(job, "fine_tuned_model"),
-                Text(job, "accountId") ?? Text(job, "sourceAccountId"),
-                Text(job, "region") ?? Text(job, "location"),
+                accountId,
+                region,
                 reward,
                 checkpoints));
         }
 
         return result;
     }
+
+    private static string? AccountOfRegion(JsonObject? accounts, string? region) =>
+        region is null || accounts?[region] is not { } entry
+            ? null
+            : entry is JsonObject obj ? Text(obj, "id") ?? Text(obj, "accountId")
+            : entry is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
 
     private static double? FirstNumber(JsonObject? obj, string[] keys)
     {

@@ -36,7 +36,8 @@ public sealed record PromotionSpec(
 /// <summary>
 /// The prod stack's promotion settings (Pulumi.prod.yaml, namespace <c>rft-infra</c>): the dev stack to read
 /// (<c>devStack</c>, e.g. <c>acme/rft-infra/dev</c>), a default reward gate (<c>minValidationReward</c>), the
-/// promotions, and the jobs prod trains on purpose (<c>trainInProd</c>; empty means prod never trains).
+/// promotions, and the jobs prod trains on purpose (the program's own <c>jobs</c> key, see
+/// <c>StackConfigParser</c>; absent in Pulumi.prod.yaml, so prod never trains).
 /// </summary>
 public sealed record PromotionConfig(
     string DevStack,
@@ -117,7 +118,7 @@ public static class PromotionConfigReader
 
     /// <summary>Reads the values the program gets from <c>new Config("rft-infra")</c> (each a JSON text or null).</summary>
     public static (PromotionConfig? Config, IReadOnlyList<Diagnostic> Diagnostics) FromConfigValues(
-        string? devStack, string? minValidationReward, string? promotionsJson, string? trainInProdJson)
+        string? devStack, string? minValidationReward, string? promotionsJson, string? jobsJson)
     {
         var bag = new DiagnosticBag();
         var values = new JsonObject();
@@ -126,7 +127,7 @@ public static class PromotionConfigReader
             values["devStack"] = devStack;
             values["minValidationReward"] = minValidationReward is null ? null : JsonNode.Parse(minValidationReward);
             values["promotions"] = promotionsJson is null ? null : JsonNode.Parse(promotionsJson);
-            values["trainInProd"] = trainInProdJson is null ? null : JsonNode.Parse(trainInProdJson);
+            values["jobs"] = jobsJson is null ? null : JsonNode.Parse(jobsJson);
         }
         catch (JsonException e)
         {
@@ -173,13 +174,10 @@ public static class PromotionConfigReader
         }
 
         var trainInProd = new List<string>();
-        if (values["trainInProd"] is JsonArray train)
+        if (values["jobs"] is JsonArray train)
         {
+            // Prod trains only what its stack lists on purpose; the program's StackConfigParser checks the paths.
             trainInProd.AddRange(train.OfType<JsonValue>().Where(v => v.GetValueKind() == JsonValueKind.String).Select(v => v.GetValue<string>()));
-        }
-        else if (values["trainInProd"] is not null)
-        {
-            bag.Add(Error(file, at("trainInProd"), $"`{PromotionConfig.Namespace}:trainInProd` must be a list of job names.", null));
         }
 
         var regions = values["regions"] is JsonArray regionArray

@@ -11,7 +11,7 @@ public sealed record CheckpointCopyPlan(string SourceAccountId, string JobId, st
 /// </summary>
 public abstract record PromotionDecision(string Promotion, PromotionTarget Target);
 
-public sealed record DeployDecision(
+public sealed record DeployPromotion(
     string Promotion,
     PromotionTarget Target,
     string ModelName,
@@ -24,7 +24,7 @@ public sealed record DeployDecision(
     public const string OpenAIFormat = "OpenAI";
 }
 
-public sealed record RefuseDecision(string Promotion, PromotionTarget Target, string Reason) : PromotionDecision(Promotion, Target);
+public sealed record RefusedPromotion(string Promotion, PromotionTarget Target, string Reason) : PromotionDecision(Promotion, Target);
 
 /// <summary>
 /// Decides each promotion against the dev stack's outputs. Pure: no cloud call, no Pulumi. The rules: the source
@@ -46,11 +46,11 @@ public static class PromotionPlanner
             {
                 if (refusal is not null)
                 {
-                    decisions.Add(new RefuseDecision(promotion.Name, target, refusal));
+                    decisions.Add(new RefusedPromotion(promotion.Name, target, refusal));
                 }
                 else if (!prodRegions.Contains(target.Region, StringComparer.OrdinalIgnoreCase))
                 {
-                    decisions.Add(new RefuseDecision(promotion.Name, target,
+                    decisions.Add(new RefusedPromotion(promotion.Name, target,
                         $"promotion '{promotion.Name}': prod has no account in region '{target.Region}' (prod regions: {List(prodRegions)}). " +
                         "Add the region to the prod stack's regions, or pick one of those."));
                 }
@@ -151,14 +151,14 @@ public static class PromotionPlanner
         return new Source(job, modelName, reward, checkpointId);
     }
 
-    private static DeployDecision Deploy(PromotionSpec promotion, PromotionTarget target, Source source)
+    private static DeployPromotion Deploy(PromotionSpec promotion, PromotionTarget target, Source source)
     {
         var copy = promotion.Method == PromotionMethod.CheckpointCopy
             ? new CheckpointCopyPlan(source.Job.AccountId!, source.Job.JobId ?? source.Job.Name, source.CheckpointId!, target.Region)
             : null;
 
         // A copied checkpoint lives in the prod account itself, so its deployment has no source.
-        return new DeployDecision(
+        return new DeployPromotion(
             promotion.Name, target, source.ModelName, ModelVersion, copy is null ? source.Job.AccountId : null, copy,
             source.Reward, source.Job.JobId);
     }

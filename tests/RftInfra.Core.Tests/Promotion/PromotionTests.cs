@@ -55,6 +55,7 @@ public class PromotionTests
         Assert.Equal(0.78, capital.ValidationReward);
         Assert.Equal(DevAccount, capital.AccountId);
         Assert.Equal(0.81, Assert.Single(capital.Checkpoints).ValidationReward);
+        Assert.EndsWith("/accounts/rft-dev-swedencentral", jobs.Single(j => j.Name == "math-judge").AccountId);
         Assert.False(jobs.Single(j => j.Name == "support-summary").Succeeded);
         Assert.Null(jobs.Single(j => j.Name == "math-judge").ValidationReward);
     }
@@ -62,7 +63,7 @@ public class PromotionTests
     [Fact]
     public void SucceededJobAboveTheGate_DeploysItsModelFromTheDevAccount()
     {
-        var decision = Assert.IsType<DeployDecision>(Single("""
+        var decision = Assert.IsType<DeployPromotion>(Single("""
                 - job: capital-qa
                   targets:
                     - region: swedencentral
@@ -82,7 +83,7 @@ public class PromotionTests
     [Fact]
     public void RewardBelowThePromotionsOwnGate_IsRefused()
     {
-        var decision = Assert.IsType<RefuseDecision>(Single("""
+        var decision = Assert.IsType<RefusedPromotion>(Single("""
                 - job: invoice-extract
                   minValidationReward: 0.8
                   targets:
@@ -95,7 +96,7 @@ public class PromotionTests
     [Fact]
     public void StackGateApplies_WhenThePromotionHasNone()
     {
-        var decision = Assert.IsType<RefuseDecision>(Single("""
+        var decision = Assert.IsType<RefusedPromotion>(Single("""
                 - job: invoice-extract
                   targets:
                     - region: swedencentral
@@ -109,7 +110,7 @@ public class PromotionTests
     [InlineData("no-such-job", "the dev stack has no job 'no-such-job' (dev jobs: capital-qa, invoice-extract, support-summary, math-judge)")]
     public void UnsucceededOrUnknownJob_IsRefused(string job, string expected)
     {
-        var decision = Assert.IsType<RefuseDecision>(Single($"""
+        var decision = Assert.IsType<RefusedPromotion>(Single($"""
                 - job: {job}
                   targets:
                     - region: swedencentral
@@ -121,7 +122,7 @@ public class PromotionTests
     [Fact]
     public void GateWithoutAReportedReward_IsRefused()
     {
-        var decision = Assert.IsType<RefuseDecision>(Single("""
+        var decision = Assert.IsType<RefusedPromotion>(Single("""
                 - job: math-judge
                   minValidationReward: 0.6
                   targets:
@@ -134,7 +135,7 @@ public class PromotionTests
     [Fact]
     public void NoGateConfigured_DeploysASucceededJobWithoutAReward()
     {
-        Assert.IsType<DeployDecision>(Single("""
+        Assert.IsType<DeployPromotion>(Single("""
                 - job: math-judge
                   targets:
                     - region: swedencentral
@@ -144,7 +145,7 @@ public class PromotionTests
     [Fact]
     public void PromotionByModelId_FindsTheJobForItsGateAndAccount()
     {
-        var decision = Assert.IsType<DeployDecision>(Single("""
+        var decision = Assert.IsType<DeployPromotion>(Single("""
                 - name: capital-by-model
                   model: o4-mini-2025-04-16.ft-0265d673b0b24b5d8f0a7c1e2d3f4a5b-capital-qa
                   targets:
@@ -159,7 +160,7 @@ public class PromotionTests
     [Fact]
     public void UnknownModelId_IsRefused()
     {
-        var decision = Assert.IsType<RefuseDecision>(Single("""
+        var decision = Assert.IsType<RefusedPromotion>(Single("""
                 - model: o4-mini-2025-04-16.ft-ffffffffffffffffffffffffffffffff
                   targets:
                     - region: swedencentral
@@ -171,7 +172,7 @@ public class PromotionTests
     [Fact]
     public void Checkpoint_DeploysTheCheckpointIdAndGatesOnItsOwnReward()
     {
-        var decision = Assert.IsType<DeployDecision>(Single("""
+        var decision = Assert.IsType<DeployPromotion>(Single("""
                 - job: capital-qa
                   checkpoint: ftchkpt-9a8b7c6d5e4f30211203a4b5c6d7e8f9
                   minValidationReward: 0.8
@@ -187,7 +188,7 @@ public class PromotionTests
     [Fact]
     public void CheckpointCopy_PlansTheCopyAndDeploysWithoutASource()
     {
-        var decision = Assert.IsType<DeployDecision>(Single("""
+        var decision = Assert.IsType<DeployPromotion>(Single("""
                 - job: capital-qa
                   checkpoint: ftchkpt-9a8b7c6d5e4f30211203a4b5c6d7e8f9
                   method: checkpointCopy
@@ -212,8 +213,8 @@ public class PromotionTests
                     - region: westeurope
             """), DevJobs(), ProdRegions);
 
-        Assert.IsType<DeployDecision>(decisions[0]);
-        var refused = Assert.IsType<RefuseDecision>(decisions[1]);
+        Assert.IsType<DeployPromotion>(decisions[0]);
+        var refused = Assert.IsType<RefusedPromotion>(decisions[1]);
         Assert.Contains("prod has no account in region 'westeurope' (prod regions: swedencentral)", refused.Reason);
     }
 
