@@ -25,7 +25,12 @@ public sealed record DatasetScanRequest(
 /// <summary>An <c>item.*</c> path missing from some rows: how many, and the first line numbers (1-based).</summary>
 public sealed record MissingKeyReport(ValuePath Path, int MissingCount, IReadOnlyList<int> FirstMissingLines);
 
-/// <summary>The outcome of one streamed pass over a JSONL file.</summary>
+/// <summary>
+/// The outcome of one streamed pass over a JSONL file. <see cref="RowCount"/> counts non-blank lines (what the
+/// service would count as examples, valid or not). <see cref="MissingKeys"/> lists only paths missing from at
+/// least one parsed row. <see cref="LeakedLines"/> holds the first <see cref="MaxLeakedLines"/> leaked rows;
+/// <see cref="LeakedCount"/> counts them all.
+/// </summary>
 public sealed record DatasetReport(
     string DisplayPath,
     long Bytes,
@@ -34,11 +39,61 @@ public sealed record DatasetReport(
     IReadOnlyList<MissingKeyReport> MissingKeys,
     IReadOnlyList<string> FirstRowKeys,
     IReadOnlySet<ulong> PromptHashes,
-    IReadOnlyList<int> LeakedLines);
+    IReadOnlyList<int> LeakedLines)
+{
+    public const int MaxLeakedLines = 1000;
+
+    public int LeakedCount { get; init; }
+}
 
 /// <summary>Streams a JSONL dataset once, line by line, in constant memory (issue: foundation §3, §5).</summary>
 public static partial class DatasetScanner
 {
+    /// <summary>Nesting deeper than this is a finding (System.Text.Json's default limit).</summary>
+    public const int MaxDepth = 64;
+
+    /// <summary>
+    /// Checks every row (JSONL syntax, RFT row shape, the grader's <c>item.*</c> paths) in one pass. Never throws
+    /// for bad content or a missing file: those are findings in the report. Honours cancellation.
+    /// </summary>
     public static DatasetReport Scan(DatasetScanRequest request, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException("Implemented by the dataset validation work (Datasets/).");
+        Scan(request, JsonlLineReader.DefaultMaxLineBytes, cancellationToken);
+
+    internal static DatasetReport Scan(DatasetScanRequest request, int maxLineBytes, CancellationToken cancellationToken)
+    {
+        var scan = new DatasetScan(request);
+        long bytes = 0;
+        try
+        {
+            bytes = new FileInfo(request.FilePath).Length;
+            using var lines = JsonlLineReader.OpenFile(request.FilePath, maxLineBytes);
+            scan.Run(lines, cancellationToken);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            scan.AddUnreadable("the file does not exist.");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            scan.AddUnreadable(ex.Message);
+        }
+
+        return scan.ToReport(bytes);
+    }
+
+    /// <summary>Scans a stream (tests, or data that is not a file); the stream is disposed.</summary>
+    internal static DatasetReport Scan(
+        Stream stream, DatasetScanRequest request, int maxLineBytes = JsonlLineReader.DefaultMaxLineBytes,
+        CancellationToken cancellationToken = default)
+    {
+        var scan = new DatasetScan(request);
+        long bytes;
+        using (var lines = new JsonlLineReader(stream, maxLineBytes))
+        {
+            bytes = stream.CanSeek ? stream.Length : 0;
+            scan.Run(lines, cancellationToken);
+        }
+
+        return scan.ToReport(bytes);
+    }
 }

@@ -148,7 +148,7 @@ public static class StackJobLoader
             doc["hyperparameters"]?.DeepClone() as JsonObject,
             Str(doc, "training_type"),
             Str(doc, "suffix"),
-            doc["seed"] is JsonValue seed && seed.TryGetValue<long>(out var s) ? s : null,
+            WholeNumber(doc["seed"]),
             metadata,
             ReadDeploy(doc["deploy"], path, diagnostics));
     }
@@ -165,7 +165,7 @@ public static class StackJobLoader
                 return new DeploySettings(DefaultDeploySku, 1);
             case JsonObject obj:
                 var sku = Str(obj, "sku") ?? DefaultDeploySku;
-                var capacity = obj["capacity"] is JsonValue c && c.TryGetValue<int>(out var n) ? n : 1;
+                var capacity = obj["capacity"] is null ? 1 : WholeNumber(obj["capacity"]) ?? 0;
                 if (capacity < 1)
                 {
                     diagnostics.Add(Error("RFT522", path, "deploy.capacity must be at least 1.", "set deploy: { sku: GlobalStandard, capacity: 1 }"));
@@ -276,6 +276,14 @@ public static class StackJobLoader
 
         return JsonValue.Create(text);
     }
+
+    /// <summary>A whole number from YAML (backed by long) or JSON (backed by JsonElement) alike; null otherwise.</summary>
+    private static int? WholeNumber(JsonNode? node) =>
+        node is JsonValue value && value.GetValueKind() == JsonValueKind.Number
+            && double.TryParse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var n)
+            && n == Math.Floor(n) && n is >= int.MinValue and <= int.MaxValue
+            ? (int)n
+            : null;
 
     private static string? Str(JsonObject obj, string key) =>
         obj[key] is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>() is { Length: > 0 } s ? s.Trim() : null;

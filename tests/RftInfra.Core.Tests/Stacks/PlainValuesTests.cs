@@ -23,5 +23,23 @@ public class PlainValuesTests
     }
 
     [Fact]
+    public void FromJsonNode_RoundTripsThroughPlainValues()
+    {
+        var json = System.Text.Json.Nodes.JsonNode.Parse("""{"type":"multi","graders":{"a":{"range":[0,5]}},"strict":true,"none":null,"w":0.25}""");
+
+        var plain = PlainValues.FromJsonNode(json);
+
+        var dictionary = Assert.IsType<ImmutableDictionary<string, object?>>(plain);
+        Assert.Equal("multi", dictionary["type"]);
+        Assert.Equal(0.25, dictionary["w"]);
+        Assert.Equal(true, dictionary["strict"]);
+        var range = Assert.IsType<ImmutableArray<object?>>(((ImmutableDictionary<string, object?>)((ImmutableDictionary<string, object?>)dictionary["graders"]!)["a"]!)["range"]);
+        Assert.Equal([0.0, 5.0], range.Cast<double>());
+        Assert.Equal(
+            RftInfra.Core.Graders.CanonicalJsonWriter.Write(json),
+            RftInfra.Core.Graders.CanonicalJsonWriter.Write(PlainValues.ToJsonNode(plain)));
+    }
+
+    [Fact]
     public void ToJsonNode_Null_IsNull() => Assert.Null(PlainValues.ToJsonNode(null));
 }
