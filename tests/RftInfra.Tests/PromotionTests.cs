@@ -131,7 +131,7 @@ public class PromotionTests
                 Kind = "AIServices",
                 Sku = new CognitiveServices.Inputs.SkuArgs { Name = "S0" },
             });
-            Promotions = RftInfra.Promotions.Deploy([new RegionAccount("swedencentral", account)], group);
+            Promotions = RftInfra.Promotions.Deploy([new RegionAccount { Region = "swedencentral", Account = account }], group);
         }
 
         [Output("promotions")]

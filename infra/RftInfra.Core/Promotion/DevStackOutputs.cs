@@ -112,11 +112,17 @@ public static class DevStackOutputs
         return result;
     }
 
-    private static string? AccountOfRegion(JsonObject? accounts, string? region) =>
-        region is null || accounts?[region] is not { } entry
-            ? null
-            : entry is JsonObject obj ? Text(obj, "id") ?? Text(obj, "accountId")
-            : entry is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
+    /// <summary>The account of the job's region; with no region, the only account when dev has exactly one.</summary>
+    private static string? AccountOfRegion(JsonObject? accounts, string? region)
+    {
+        var entry = region is not null ? accounts?[region] : accounts is { Count: 1 } ? accounts.First().Value : null;
+        return entry switch
+        {
+            JsonObject obj => Text(obj, "id") ?? Text(obj, "accountId"),
+            JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
+            _ => null,
+        };
+    }
 
     private static double? FirstNumber(JsonObject? obj, string[] keys)
     {

@@ -107,8 +107,9 @@ public static class PromotionPlanner
 
         if (job.AccountId is null)
         {
-            refusal = $"promotion '{promotion.Name}': the dev stack does not say which account holds job {jobText} (`accountId`), " +
-                      "which a cross-region deployment needs as its model source.";
+            refusal = $"promotion '{promotion.Name}': the dev stack does not say which account holds job {jobText} " +
+                      "(`jobs.<name>.region` with the `accounts` output, or `accountId`), which the deployment needs as its model source. " +
+                      "Run `pulumi up` on dev with this version of the program to record it.";
             return null;
         }
 

@@ -268,6 +268,21 @@ public class PromotionTests
     }
 
     [Fact]
+    public void DevOutputs_WithoutRegionUseTheOnlyAccountAndRefuseWhenAmbiguous()
+    {
+        const string job = """{"id":"ftjob-1","status":"succeeded","fineTunedModel":"m","latestMetrics":{"validRewardMean":0.9}}""";
+        var single = DevStackOutputs.FromStackOutputs(JsonNode.Parse(
+            "{\"jobs\":{\"a\":" + job + "},\"accounts\":{\"swedencentral\":{\"id\":\"" + DevAccount + "\"}}}"));
+        var two = DevStackOutputs.FromStackOutputs(JsonNode.Parse(
+            "{\"jobs\":{\"a\":" + job + "},\"accounts\":{\"swedencentral\":{\"id\":\"x\"},\"eastus2\":{\"id\":\"y\"}}}"));
+
+        Assert.Equal(DevAccount, Assert.Single(single).AccountId);
+        Assert.Null(Assert.Single(two).AccountId);
+        var decision = Assert.Single(PromotionPlanner.Decide(Config("    - job: a\n      targets: [{region: swedencentral}]\n"), two, ProdRegions));
+        Assert.Contains("does not say which account holds job 'a' (ftjob-1)", Assert.IsType<RefusedPromotion>(decision).Reason);
+    }
+
+    [Fact]
     public void DevOutputs_WrongShapeNamesTheJob()
     {
         var e = Assert.Throws<FormatException>(() => DevStackOutputs.FromStackOutputs(JsonNode.Parse("""{"jobs":{"capital-qa":"ftjob-1"}}""")));
