@@ -213,6 +213,8 @@ public static class RftStack
             outputs[planned.Job.Name] = new Dictionary<string, object?>
             {
                 [StackOutputKeys.JobId] = job.JobId,
+                // Prod's promotions find the job's account through its region and the "accounts" output.
+                ["region"] = planned.Job.Region,
                 [StackOutputKeys.Status] = job.Status,
                 [StackOutputKeys.FineTunedModel] = job.FineTunedModel,
                 [StackOutputKeys.LatestMetrics] = job.LatestMetrics,
