@@ -25,6 +25,7 @@ public static class RftCommand
         yield return EmulatorCommand.Create(io);
         yield return PreviewSummaryCommand.Create(io);
         yield return PromotePlanCommand.Create(io);
+        yield return GradeCommand.Create(io);
     }
 
     /// <summary>Runs `rft` with the given arguments against <paramref name="io"/>; returns the exit code.</summary>

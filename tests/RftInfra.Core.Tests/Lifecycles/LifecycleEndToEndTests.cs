@@ -49,6 +49,35 @@ public class LifecycleEndToEndTests
     }
 
     [Fact]
+    public async Task TrainingFile_ContentTheServiceRefusesIsReportedAndNotLeftBehind()
+    {
+        await using var h = await LifecycleHarness.StartAsync();
+        var broken = h.Write("broken.jsonl", "{\"messages\": [\n");
+        var e = await Assert.ThrowsAsync<RftServiceException>(() => h.CreateFileAsync(broken));
+        Assert.Contains(broken, e.Message);
+        Assert.Contains("deleted again", e.Message);
+        Assert.Contains("'error'", e.Message);
+        Assert.Empty(await h.LiveFilesAsync());
+    }
+
+    [Fact]
+    public async Task TrainingFile_AboveTheMultipartLimitGoesThroughTheUploadsApiInParts()
+    {
+        await using var h = await LifecycleHarness.StartAsync(multipartLimit: 100);
+        var created = await h.CreateFileAsync(h.TrainPath);
+        Assert.Equal("processed", (string?)created.Outputs["status"]);
+        Assert.Equal(new FileInfo(h.TrainPath).Length, (long?)created.Outputs["bytes"]);
+        var calls = h.Emulator.Requests.Where(r => r.Method == "POST").Select(r => r.Path).ToList();
+        Assert.Equal("/openai/uploads", calls[0]);
+        Assert.True(calls.Count(c => c.EndsWith("/parts", StringComparison.Ordinal)) >= 2);
+        Assert.EndsWith("/complete", calls[^1]);
+        Assert.DoesNotContain("/openai/v1/files", calls);
+        var before = h.Emulator.Requests.Count;
+        Assert.Equal(created.Id, (await h.CreateFileAsync(h.TrainPath)).Id);
+        Assert.Equal(0, h.WriteCalls(before));
+    }
+
+    [Fact]
     public async Task TrainingFile_SamePathElsewhereIsAnUpdateWithoutUpload()
     {
         await using var h = await LifecycleHarness.StartAsync();

@@ -12,22 +12,6 @@ namespace RftInfra.Core.Tests.Lifecycles;
 /// </summary>
 public class LifecycleFaultTests
 {
-    public static readonly TheoryData<string, string, string> Matrix = BuildMatrix();
-
-    private static TheoryData<string, string, string> BuildMatrix()
-    {
-        var data = new TheoryData<string, string, string>();
-        foreach (var step in Steps.Keys)
-        {
-            foreach (var fault in Faults.Keys)
-            {
-                data.Add(step, fault, "first");
-            }
-        }
-
-        return data;
-    }
-
     /// <summary>Each step of the reconcile, as the method and path the emulator sees.</summary>
     private static readonly Dictionary<string, (string Method, string Path)> Steps = new()
     {
@@ -53,15 +37,33 @@ public class LifecycleFaultTests
         ["response-lost"] = r => r with { Fault = FaultKind.ResponseLost },
     };
 
+    public static readonly TheoryData<string, string> Matrix = BuildMatrix();
+
+    private static TheoryData<string, string> BuildMatrix()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var step in Steps.Keys)
+        {
+            foreach (var fault in Faults.Keys)
+            {
+                data.Add(step, fault);
+            }
+        }
+
+        return data;
+    }
+
     [Theory]
     [MemberData(nameof(Matrix))]
-    public async Task FullReconcile_ConvergesWhateverFailsOnce(string step, string fault, string when)
+    public async Task FullReconcile_ConvergesWhateverFails(string step, string fault)
     {
-        Assert.Equal("first", when);
         var (method, path) = Steps[step];
         // Two hits (one for the slow timeout case): the first call of the step and the retry right after it both fail.
         var rule = Faults[fault](new FaultRule { Method = method, Path = path, First = fault == "latency-over-timeout" ? 1 : 2 });
-        await using var h = await LifecycleHarness.StartAsync([rule]);
+        await using var h = await LifecycleHarness.StartAsync([rule], fault == "latency-over-timeout" ? LifecycleHarness.FastRetry with
+        {
+            AttemptTimeout = TimeSpan.FromMilliseconds(300), UploadAttemptTimeout = TimeSpan.FromMilliseconds(300),
+        } : null);
 
         var (jobId, specHash) = await ReconcileAsync(h);
 
@@ -75,6 +77,26 @@ public class LifecycleFaultTests
         Assert.Equal(jobId, same[0].Id);
         Assert.True(same[0].Status.State == JobState.Cancelling || same[0].Status.State == JobState.Cancelled, same[0].Status.Value);
         Assert.Contains(h.Emulator.Requests, r => r.Fault is not null);
+    }
+
+    public static TheoryData<string> StepNames => [.. Steps.Keys];
+
+    [Theory]
+    [MemberData(nameof(StepNames))]
+    public async Task FullReconcile_StepThatNeverRecovers_FailsClearlyAndLeavesNoDuplicate(string step)
+    {
+        var (method, path) = Steps[step];
+        await using var h = await LifecycleHarness.StartAsync([new FaultRule { Method = method, Path = path, Status = 503, RetryAfterMs = 1 }]);
+
+        var e = await Assert.ThrowsAsync<RftServiceException>(() => ReconcileAsync(h));
+
+        Assert.Equal(503, e.Status);
+        Assert.Contains("5 tries", e.Message);
+        Assert.True(e.Message.Contains("Retry.MaxRetries (now 4)", StringComparison.Ordinal) || e.Message.Contains("Run again", StringComparison.Ordinal), e.Message);
+        h.Emulator.Faults.SetRules([]);
+        var files = await h.LiveFilesAsync();
+        Assert.Equal(files.Count, files.Select(f => TrainingFileLifecycle.HashFromRemoteName(f.Filename)).Distinct().Count());
+        Assert.True((await h.JobsAsync()).Count <= 1);
     }
 
     [Fact]
