@@ -13,7 +13,10 @@ namespace RftInfra;
 /// </summary>
 public sealed class RftJob : ComponentResource
 {
-    public RftJob(string name, StackJob job, RftProvider provider, IReadOnlyList<Resource> dependsOn, ComponentResourceOptions? options = null)
+    /// <param name="repositoryRoot">Absolute root of the checkout: the provider reads the datasets from there.</param>
+    public RftJob(
+        string name, StackJob job, string repositoryRoot, RftProvider provider, IReadOnlyList<Resource> dependsOn,
+        ComponentResourceOptions? options = null)
         : base("rft-infra:index:Job", name, options)
     {
         CustomResourceOptions Options(params Resource[] extra)
@@ -27,33 +30,39 @@ public sealed class RftJob : ComponentResource
             return result;
         }
 
+        // The provider process does not run in the checkout, so it gets absolute paths. A path that differs
+        // between machines only updates the record: a file's identity is its content hash.
         TrainingFile = new TrainingFile($"{name}-training", new TrainingFileArgs
         {
-            Path = job.TrainingFile.Path,
+            Source = Path.Combine(repositoryRoot, job.TrainingFile.Path),
             ContentHash = job.TrainingFile.Sha256,
         }, Options());
 
         ValidationFile = new TrainingFile($"{name}-validation", new TrainingFileArgs
         {
-            Path = job.ValidationFile.Path,
+            Source = Path.Combine(repositoryRoot, job.ValidationFile.Path),
             ContentHash = job.ValidationFile.Sha256,
         }, Options());
 
         var graderObject = AsObject(job.Grader);
         Grader = new Grader($"{name}-grader", new GraderArgs
         {
-            Name = job.GraderName,
             Grader = graderObject,
+            SourceFile = job.GraderPath ?? job.DeclarationPath,
         }, Options());
 
         var args = new FineTuningJobArgs
         {
-            Name = job.Name,
             Model = job.Model,
             TrainingFileId = TrainingFile.FileId,
             ValidationFileId = ValidationFile.FileId,
+            TrainingFileHash = job.TrainingFile.Sha256,
+            ValidationFileHash = job.ValidationFile.Sha256,
             Grader = graderObject,
             Metadata = new Dictionary<string, string>(job.Metadata),
+            SourceFile = job.DeclarationPath,
+            Declaration = AsObject(job.Declaration),
+            DataRoot = repositoryRoot,
         };
         if (job.ResponseFormat is not null)
         {

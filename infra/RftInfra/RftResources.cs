@@ -30,11 +30,11 @@ public sealed class RftProviderArgs : ResourceArgs
 
 public sealed class TrainingFileArgs : ResourceArgs
 {
-    [Input("path", required: true)]
-    public Input<string> Path { get; set; } = null!;
+    [Input("source", required: true)]
+    public Input<string> Source { get; set; } = null!;
 
-    [Input("contentHash", required: true)]
-    public Input<string> ContentHash { get; set; } = null!;
+    [Input("contentHash")]
+    public Input<string>? ContentHash { get; set; }
 
     [Input("purpose")]
     public Input<string>? Purpose { get; set; }
@@ -46,6 +46,9 @@ public sealed class TrainingFile : CustomResource
     [Output("fileId")]
     public Output<string> FileId { get; private set; } = null!;
 
+    [Output("contentHash")]
+    public Output<string> ContentHash { get; private set; } = null!;
+
     [Output("filename")]
     public Output<string?> Filename { get; private set; } = null!;
 
@@ -53,10 +56,7 @@ public sealed class TrainingFile : CustomResource
     public Output<int?> Bytes { get; private set; } = null!;
 
     [Output("status")]
-    public Output<string> Status { get; private set; } = null!;
-
-    [Output("contentHash")]
-    public Output<string> ContentHash { get; private set; } = null!;
+    public Output<string?> Status { get; private set; } = null!;
 
     public TrainingFile(string name, TrainingFileArgs args, CustomResourceOptions? options = null)
         : base(RftResourceTypes.TrainingFileToken, name, args, options)
@@ -66,12 +66,12 @@ public sealed class TrainingFile : CustomResource
 
 public sealed class GraderArgs : ResourceArgs
 {
-    [Input("name", required: true)]
-    public Input<string> Name { get; set; } = null!;
-
     /// <summary>The grader object; JSON as immutable dictionaries/arrays (schema type pulumi.json#/Any).</summary>
     [Input("grader", required: true)]
     public Input<ImmutableDictionary<string, object?>> Grader { get; set; } = null!;
+
+    [Input("sourceFile")]
+    public Input<string>? SourceFile { get; set; }
 }
 
 /// <summary><c>rft:index:Grader</c>: a grader validated with the service, exposed as canonical JSON.</summary>
@@ -86,8 +86,8 @@ public sealed class Grader : CustomResource
     [Output("canonicalJson")]
     public Output<string> CanonicalJson { get; private set; } = null!;
 
-    [Output("graderHash")]
-    public Output<string> GraderHash { get; private set; } = null!;
+    [Output("hash")]
+    public Output<string> Hash { get; private set; } = null!;
 
     public Grader(string name, GraderArgs args, CustomResourceOptions? options = null)
         : base(RftResourceTypes.GraderToken, name, args, options)
@@ -97,9 +97,6 @@ public sealed class Grader : CustomResource
 
 public sealed class FineTuningJobArgs : ResourceArgs
 {
-    [Input("name", required: true)]
-    public Input<string> Name { get; set; } = null!;
-
     [Input("model", required: true)]
     public Input<string> Model { get; set; } = null!;
 
@@ -108,6 +105,13 @@ public sealed class FineTuningJobArgs : ResourceArgs
 
     [Input("validationFileId", required: true)]
     public Input<string> ValidationFileId { get; set; } = null!;
+
+    /// <summary>Known before the files are uploaded, so the spec hash (and the preview's diff) is known too.</summary>
+    [Input("trainingFileHash")]
+    public Input<string>? TrainingFileHash { get; set; }
+
+    [Input("validationFileHash")]
+    public Input<string>? ValidationFileHash { get; set; }
 
     [Input("grader", required: true)]
     public Input<ImmutableDictionary<string, object?>> Grader { get; set; } = null!;
@@ -121,11 +125,11 @@ public sealed class FineTuningJobArgs : ResourceArgs
     [Input("trainingType")]
     public Input<string>? TrainingType { get; set; }
 
-    [Input("suffix")]
-    public Input<string>? Suffix { get; set; }
-
     [Input("seed")]
     public Input<int>? Seed { get; set; }
+
+    [Input("suffix")]
+    public Input<string>? Suffix { get; set; }
 
     [Input("metadata")]
     private InputMap<string>? _metadata;
@@ -136,8 +140,15 @@ public sealed class FineTuningJobArgs : ResourceArgs
         set => _metadata = value;
     }
 
-    [Input("retrainToken")]
-    public Input<string>? RetrainToken { get; set; }
+    [Input("sourceFile")]
+    public Input<string>? SourceFile { get; set; }
+
+    /// <summary>The job declaration as written: Check runs the `rft validate` job checks on it.</summary>
+    [Input("declaration")]
+    public Input<ImmutableDictionary<string, object?>>? Declaration { get; set; }
+
+    [Input("dataRoot")]
+    public Input<string>? DataRoot { get; set; }
 }
 
 /// <summary><c>rft:index:FineTuningJob</c>: an RFT job; `pulumi refresh` brings in status, model and metrics.</summary>
@@ -146,8 +157,14 @@ public sealed class FineTuningJob : CustomResource
     [Output("jobId")]
     public Output<string> JobId { get; private set; } = null!;
 
+    [Output("specHash")]
+    public Output<string> SpecHash { get; private set; } = null!;
+
     [Output("status")]
     public Output<string> Status { get; private set; } = null!;
+
+    [Output("serviceStatus")]
+    public Output<string?> ServiceStatus { get; private set; } = null!;
 
     [Output("fineTunedModel")]
     public Output<string?> FineTunedModel { get; private set; } = null!;
@@ -155,17 +172,27 @@ public sealed class FineTuningJob : CustomResource
     [Output("trainedTokens")]
     public Output<int?> TrainedTokens { get; private set; } = null!;
 
-    [Output("specHash")]
-    public Output<string> SpecHash { get; private set; } = null!;
-
     [Output("error")]
     public Output<ImmutableDictionary<string, object>?> Error { get; private set; } = null!;
 
-    [Output("latestMetrics")]
-    public Output<ImmutableDictionary<string, object>?> LatestMetrics { get; private set; } = null!;
+    [Output("trainRewardMean")]
+    public Output<double?> TrainRewardMean { get; private set; } = null!;
+
+    [Output("validRewardMean")]
+    public Output<double?> ValidRewardMean { get; private set; } = null!;
+
+    [Output("metricsStep")]
+    public Output<int?> MetricsStep { get; private set; } = null!;
 
     public FineTuningJob(string name, FineTuningJobArgs args, CustomResourceOptions? options = null)
         : base(RftResourceTypes.FineTuningJobToken, name, args, options)
     {
     }
+
+    /// <summary>The latest reward metrics as one object (stack output <c>jobs.*.latestMetrics</c>).</summary>
+    public Output<ImmutableDictionary<string, object?>> LatestMetrics =>
+        Output.Tuple(MetricsStep, TrainRewardMean, ValidRewardMean).Apply(m => ImmutableDictionary<string, object?>.Empty
+            .Add("step", m.Item1)
+            .Add("trainRewardMean", m.Item2)
+            .Add("validRewardMean", m.Item3));
 }

@@ -19,6 +19,9 @@ using PulumiDeployment = Pulumi.Deployment;
 
 namespace RftInfra;
 
+/// <summary>A model deployment as declared, and the deployment of the same account it depends on (null for the first).</summary>
+public sealed record ChainedDeployment(string Region, PlannedDeployment Planned, CognitiveDeployment Deployment, Resource? DependsOn);
+
 /// <summary>
 /// The stack: a resource group, one account per region with its role assignments and chained model deployments,
 /// and per job declaration the rft resources plus — once the job has succeeded — its fine-tuned model deployment.
@@ -27,7 +30,8 @@ public static class RftStack
 {
     public const string AccountSku = "S0";
 
-    public static async Task<IDictionary<string, object?>> RunAsync(StackInputs inputs)
+    /// <param name="onDeployment">Sees every model deployment with the one it waits for (tests check the chain).</param>
+    public static async Task<IDictionary<string, object?>> RunAsync(StackInputs inputs, Action<ChainedDeployment>? onDeployment = null)
     {
         var settings = inputs.Settings;
         var instance = PulumiDeployment.Instance;
@@ -83,12 +87,12 @@ public static class RftStack
         var jobComponents = new Dictionary<string, RftJob>();
         foreach (var job in inputs.Jobs)
         {
-            jobComponents[job.Name] = new RftJob(job.Name, job, providers[job.Region], roleAssignments[job.Region]);
+            jobComponents[job.Name] = new RftJob(job.Name, job, inputs.RepositoryRoot, providers[job.Region], roleAssignments[job.Region]);
         }
 
         foreach (var regionAccount in accounts)
         {
-            CreateDeploymentChain(regionAccount, plan.Deployments.ByRegion[regionAccount.Region], group, jobComponents);
+            CreateDeploymentChain(regionAccount, plan.Deployments.ByRegion[regionAccount.Region], group, jobComponents, onDeployment);
         }
 
         var promotions = Promotions.Deploy(accounts, group);
@@ -162,7 +166,8 @@ public static class RftStack
     /// 409 RequestConflict when two deployments on one account are created or changed at the same time.
     /// </summary>
     private static void CreateDeploymentChain(
-        RegionAccount regionAccount, IReadOnlyList<PlannedDeployment> chain, ResourceGroup group, IReadOnlyDictionary<string, RftJob> jobs)
+        RegionAccount regionAccount, IReadOnlyList<PlannedDeployment> chain, ResourceGroup group, IReadOnlyDictionary<string, RftJob> jobs,
+        Action<ChainedDeployment>? onDeployment)
     {
         foreach (var (planned, _) in DeploymentChain.WithPrevious(chain))
         {
@@ -177,7 +182,8 @@ public static class RftStack
                 options.Parent = job;
             }
 
-            regionAccount.LastDeployment = new CognitiveDeployment($"deployment-{regionAccount.Region}-{planned.Name}", new DeploymentArgs
+            var previousDeployment = regionAccount.LastDeployment;
+            var deployment = new CognitiveDeployment($"deployment-{regionAccount.Region}-{planned.Name}", new DeploymentArgs
             {
                 AccountName = regionAccount.Account.Name,
                 ResourceGroupName = group.Name,
@@ -193,6 +199,8 @@ public static class RftStack
                 },
                 Sku = new CognitiveSkuArgs { Name = planned.Sku, Capacity = planned.Capacity },
             }, options);
+            regionAccount.LastDeployment = deployment;
+            onDeployment?.Invoke(new ChainedDeployment(regionAccount.Region, planned, deployment, previousDeployment));
         }
     }
 

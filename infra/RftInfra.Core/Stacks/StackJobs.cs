@@ -1,10 +1,7 @@
-using System.Globalization;
 using System.Security.Cryptography;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using RftInfra.Core.Declarations;
 using RftInfra.Core.Diagnostics;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace RftInfra.Core.Stacks;
 
@@ -15,18 +12,21 @@ public sealed record DataFile(string Path, string Sha256, long Bytes);
 public sealed record DeploySettings(string Sku, int Capacity);
 
 /// <summary>
-/// What the Pulumi program needs from one job declaration to declare its rft resources: the resolved grader JSON,
-/// the dataset hashes and the deploy settings. Full validation is `rft validate`'s job (and the provider's Check);
+/// What the Pulumi program needs from one job declaration to declare its rft resources: the declaration as written
+/// (the FineTuningJob's Check runs the `rft validate` job checks on it), the resolved grader, the dataset hashes and
+/// the deploy settings. Reading and binding are <see cref="DeclarationReader"/> and <see cref="JobDeclaration"/>;
 /// this only refuses what would make the program itself wrong.
 /// </summary>
 public sealed record StackJob(
     string Name,
     string DeclarationPath,
+    JsonObject Declaration,
     string Region,
     string Model,
     DataFile TrainingFile,
     DataFile ValidationFile,
     string GraderName,
+    string? GraderPath,
     JsonObject Grader,
     JsonObject? ResponseFormat,
     JsonObject? Hyperparameters,
@@ -75,138 +75,112 @@ public static class StackJobLoader
             return null;
         }
 
-        JsonObject? doc;
-        try
+        var document = DeclarationReader.ReadFile(fullPath, path);
+        if (document.Object is not { } json || document.Diagnostics.Any(d => d.IsError))
         {
-            doc = ReadDocument(fullPath) as JsonObject;
-        }
-        catch (Exception e) when (e is YamlException or JsonException)
-        {
-            diagnostics.Add(Error("RFT520", path, $"cannot be read: {e.Message}", "run `rft validate` for details"));
+            diagnostics.AddRange(document.Diagnostics.Where(d => d.IsError));
+            if (document.Object is null && !document.Diagnostics.Any(d => d.IsError))
+            {
+                diagnostics.Add(Error("RFT520", path, "a job declaration must be a mapping.", "run `rft validate` for details"));
+            }
+
             return null;
         }
 
-        if (doc is null)
-        {
-            diagnostics.Add(Error("RFT520", path, "a job declaration must be a mapping.", "run `rft validate` for details"));
-            return null;
-        }
-
+        var declaration = JobDeclaration.FromJson(json);
         var before = diagnostics.Items.Count;
-        string Required(string key)
+        void Require(string value, string key)
         {
-            var value = Str(doc, key);
-            if (value is null)
+            if (string.IsNullOrWhiteSpace(value))
             {
                 diagnostics.Add(Error("RFT522", path, $"'{key}' is required.", "run `rft validate` for details"));
             }
-
-            return value ?? string.Empty;
         }
 
-        var name = Required("name");
-        var model = Required("model");
-        var region = Required("region").ToLowerInvariant();
-        var graderName = Required("grader");
-        var trainingPath = Required("training_file");
-        var validationPath = Required("validation_file");
+        Require(declaration.Name, "name");
+        Require(declaration.Model, "model");
+        Require(declaration.Region ?? "", "region");
+        Require(declaration.TrainingFile, "training_file");
+        Require(declaration.ValidationFile ?? "", "validation_file");
+        if (declaration.Grader.Name is null && declaration.Grader.Inline is null)
+        {
+            Require("", "grader");
+        }
+
         if (diagnostics.Items.Count > before)
         {
             return null;
         }
 
+        var region = declaration.Region!.ToLowerInvariant();
         if (!regions.Contains(region))
         {
             diagnostics.Add(Error("RFT523", path,
-                $"job '{name}' trains in {region}, which is not one of this stack's regions ({string.Join(", ", regions)}).",
+                $"job '{declaration.Name}' trains in {region}, which is not one of this stack's regions ({string.Join(", ", regions)}).",
                 $"add it: pulumi config set rft-infra:regions '[{string.Join(",", regions.Append(region).Select(r => $"\"{r}\""))}]'"));
             return null;
         }
 
-        var grader = LoadGrader(root, path, graderName, diagnostics);
-        var training = HashFile(root, path, trainingPath, diagnostics);
-        var validation = HashFile(root, path, validationPath, diagnostics);
+        var (graderPath, grader) = ResolveGrader(root, path, declaration.Grader, diagnostics);
+        var training = HashFile(root, path, declaration.TrainingFile, diagnostics);
+        var validation = HashFile(root, path, declaration.ValidationFile!, diagnostics);
         if (grader is null || training is null || validation is null)
         {
             return null;
         }
 
-        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (doc["metadata"] is JsonObject meta)
+        var deploy = declaration.Deploy is { } d
+            ? new DeploySettings(string.IsNullOrEmpty(d.Sku) ? DefaultDeploySku : d.Sku, d.Capacity)
+            : null;
+        if (deploy is { Capacity: < 1 })
         {
-            foreach (var (key, value) in meta)
-            {
-                metadata[key] = value is JsonValue v && v.GetValueKind() == JsonValueKind.String
-                    ? v.GetValue<string>()
-                    : value?.ToJsonString() ?? string.Empty;
-            }
+            diagnostics.Add(Error("RFT522", path, "deploy.capacity must be at least 1.", "set deploy: { sku: GlobalStandard, capacity: 1 }"));
+            return null;
         }
 
         return new StackJob(
-            name, path, region, model, training, validation, graderName, grader,
-            doc["response_format"]?.DeepClone() as JsonObject,
-            doc["hyperparameters"]?.DeepClone() as JsonObject,
-            Str(doc, "training_type"),
-            Str(doc, "suffix"),
-            WholeNumber(doc["seed"]),
-            metadata,
-            ReadDeploy(doc["deploy"], path, diagnostics));
+            declaration.Name, path, (JsonObject)json.DeepClone(), region, declaration.Model, training, validation,
+            declaration.Grader.Name ?? declaration.Name, graderPath, grader,
+            declaration.ResponseFormat?.DeepClone() as JsonObject,
+            json["hyperparameters"]?.DeepClone() as JsonObject,
+            declaration.TrainingType,
+            declaration.Suffix,
+            declaration.Seed,
+            declaration.Metadata,
+            deploy);
     }
 
-    private static DeploySettings? ReadDeploy(JsonNode? node, string path, DiagnosticBag diagnostics)
+    private static (string? Path, JsonObject? Grader) ResolveGrader(
+        string root, string jobPath, JobGraderReference reference, DiagnosticBag diagnostics)
     {
-        switch (node)
+        if (reference.Inline is { } inline)
         {
-            case null:
-                return new DeploySettings(DefaultDeploySku, 1);
-            case JsonValue v when v.GetValueKind() == JsonValueKind.False:
-                return null;
-            case JsonValue v when v.GetValueKind() == JsonValueKind.True:
-                return new DeploySettings(DefaultDeploySku, 1);
-            case JsonObject obj:
-                var sku = Str(obj, "sku") ?? DefaultDeploySku;
-                var capacity = obj["capacity"] is null ? 1 : WholeNumber(obj["capacity"]) ?? 0;
-                if (capacity < 1)
-                {
-                    diagnostics.Add(Error("RFT522", path, "deploy.capacity must be at least 1.", "set deploy: { sku: GlobalStandard, capacity: 1 }"));
-                }
-
-                return new DeploySettings(sku, Math.Max(1, capacity));
-            default:
-                diagnostics.Add(Error("RFT522", path, "deploy must be false or a mapping with sku and capacity.",
-                    "set deploy: { sku: GlobalStandard, capacity: 1 }"));
-                return null;
+            return (null, (JsonObject)inline.DeepClone());
         }
-    }
 
-    private static JsonObject? LoadGrader(string root, string jobPath, string graderName, DiagnosticBag diagnostics)
-    {
-        var candidates = new[] { ".json", ".yaml", ".yml" }
-            .Select(ext => Path.Combine(root, "graders", graderName + ext))
-            .Where(File.Exists)
-            .ToList();
-        if (candidates.Count == 0)
+        var relative = DeclarationReader.Extensions
+            .Select(ext => $"graders/{reference.Name}{ext}")
+            .FirstOrDefault(p => File.Exists(Path.Combine(root, p)));
+        if (relative is null)
         {
-            diagnostics.Add(Error("RFT524", jobPath, $"grader '{graderName}' not found as graders/{graderName}.json or .yaml.",
+            diagnostics.Add(Error("RFT524", jobPath, $"grader '{reference.Name}' not found as graders/{reference.Name}.json or .yaml.",
                 "create the grader file or fix 'grader' in the job"));
-            return null;
+            return (null, null);
         }
 
-        try
+        var document = DeclarationReader.ReadFile(Path.Combine(root, relative), relative);
+        if (document.Object is { } grader && !document.Diagnostics.Any(d => d.IsError))
         {
-            if (ReadDocument(candidates[0]) is JsonObject grader)
-            {
-                return grader;
-            }
-        }
-        catch (Exception e) when (e is YamlException or JsonException)
-        {
-            diagnostics.Add(Error("RFT524", jobPath, $"grader '{graderName}' cannot be read: {e.Message}", "run `rft validate` for details"));
-            return null;
+            return (relative, grader);
         }
 
-        diagnostics.Add(Error("RFT524", jobPath, $"grader '{graderName}' must be a mapping.", "run `rft validate` for details"));
-        return null;
+        diagnostics.AddRange(document.Diagnostics.Where(d => d.IsError));
+        if (!document.Diagnostics.Any(d => d.IsError))
+        {
+            diagnostics.Add(Error("RFT524", jobPath, $"grader '{reference.Name}' must be a mapping.", "run `rft validate` for details"));
+        }
+
+        return (relative, null);
     }
 
     private static DataFile? HashFile(string root, string jobPath, string relativePath, DiagnosticBag diagnostics)
@@ -222,71 +196,6 @@ public static class StackJobLoader
         var hash = Convert.ToHexStringLower(SHA256.HashData(stream));
         return new DataFile(relativePath.Replace('\\', '/'), hash, stream.Length);
     }
-
-    /// <summary>Reads a JSON or YAML file into a JsonNode (YAML plain scalars become numbers/booleans/null where they parse).</summary>
-    internal static JsonNode? ReadDocument(string fullPath)
-    {
-        var text = File.ReadAllText(fullPath);
-        if (fullPath.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
-        {
-            return JsonNode.Parse(text);
-        }
-
-        var stream = new YamlStream();
-        stream.Load(new StringReader(text));
-        return stream.Documents.Count == 0 ? null : YamlToJson(stream.Documents[0].RootNode);
-    }
-
-    internal static JsonNode? YamlToJson(YamlNode node) => node switch
-    {
-        YamlMappingNode map => new JsonObject(map.Children.Select(p =>
-            KeyValuePair.Create(((YamlScalarNode)p.Key).Value ?? string.Empty, YamlToJson(p.Value)))),
-        YamlSequenceNode seq => new JsonArray(seq.Children.Select(YamlToJson).ToArray()),
-        YamlScalarNode scalar => Scalar(scalar),
-        _ => null,
-    };
-
-    private static JsonNode? Scalar(YamlScalarNode scalar)
-    {
-        var text = scalar.Value ?? string.Empty;
-        if (scalar.Style != ScalarStyle.Plain)
-        {
-            return JsonValue.Create(text);
-        }
-
-        if (text is "" or "~" or "null")
-        {
-            return null;
-        }
-
-        if (text is "true" or "false")
-        {
-            return JsonValue.Create(text == "true");
-        }
-
-        if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var integer))
-        {
-            return JsonValue.Create(integer);
-        }
-
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
-        {
-            return JsonValue.Create(number);
-        }
-
-        return JsonValue.Create(text);
-    }
-
-    /// <summary>A whole number from YAML (backed by long) or JSON (backed by JsonElement) alike; null otherwise.</summary>
-    private static int? WholeNumber(JsonNode? node) =>
-        node is JsonValue value && value.GetValueKind() == JsonValueKind.Number
-            && double.TryParse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var n)
-            && n == Math.Floor(n) && n is >= int.MinValue and <= int.MaxValue
-            ? (int)n
-            : null;
-
-    private static string? Str(JsonObject obj, string key) =>
-        obj[key] is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>() is { Length: > 0 } s ? s.Trim() : null;
 
     private static Diagnostic Error(string code, string file, string message, string hint) =>
         new(code, DiagnosticSeverity.Error, file, SourcePosition.None, message, hint);

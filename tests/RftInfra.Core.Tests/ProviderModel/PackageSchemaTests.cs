@@ -41,7 +41,7 @@ public class PackageSchemaTests
 
         Assert.True(inputs["model"]!["replaceOnChanges"]!.GetValue<bool>());
         Assert.True(inputs["grader"]!["replaceOnChanges"]!.GetValue<bool>());
-        Assert.True(inputs["retrainToken"]!["replaceOnChanges"]!.GetValue<bool>());
+        Assert.True(inputs["trainingFileHash"]!["replaceOnChanges"]!.GetValue<bool>());
         Assert.Null(inputs["metadata"]!["replaceOnChanges"]);
         Assert.Equal("pulumi.json#/Any", inputs["grader"]!["$ref"]!.GetValue<string>());
         Assert.Equal("string", inputs["metadata"]!["additionalProperties"]!["type"]!.GetValue<string>());
@@ -56,6 +56,14 @@ public class PackageSchemaTests
         Assert.True(variables["apiKey"]!["secret"]!.GetValue<bool>());
         Assert.Null(variables["endpoint"]!["secret"]);
         Assert.Equal(["endpoint"], Schema["provider"]!["requiredInputs"]!.AsArray().Select(n => n!.GetValue<string>()));
+    }
+
+    [Fact]
+    public void Tokens_AreTheLifecyclesTokens()
+    {
+        Assert.Equal(RftInfra.Core.Lifecycles.TrainingFileLifecycle.Token, RftResourceTypes.TrainingFile.Token);
+        Assert.Equal(RftInfra.Core.Lifecycles.GraderLifecycle.Token, RftResourceTypes.Grader.Token);
+        Assert.Equal(RftInfra.Core.Lifecycles.FineTuningJobLifecycle.Token, RftResourceTypes.FineTuningJob.Token);
     }
 
     [Fact]

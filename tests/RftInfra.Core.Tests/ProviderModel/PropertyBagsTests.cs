@@ -28,7 +28,10 @@ public class PropertyBagsTests
 
         var unknown = PropertyBags.PreviewUnknownOutputs(RftResourceTypes.FineTuningJob, outputs);
 
-        Assert.Equal(["jobId", "fineTunedModel", "trainedTokens", "error", "latestMetrics"], unknown);
+        Assert.Equal(
+            ["jobId", "serviceStatus", "model", "fineTunedModel", "trainedTokens", "error", "trainRewardMean", "validRewardMean",
+                "metricsStep", "createdAt", "finishedAt"],
+            unknown);
     }
 
     [Fact]

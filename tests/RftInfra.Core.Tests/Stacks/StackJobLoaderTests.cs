@@ -52,6 +52,8 @@ public sealed class StackJobLoaderTests : IDisposable
         var expectedHash = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(RepositoryRoot, "data/capital-train.jsonl"))));
         Assert.Equal(expectedHash, capital.TrainingFile.Sha256);
         Assert.Equal(new DeploySettings("GlobalStandard", 1), capital.Deploy);
+        Assert.Equal("graders/capital-match.json", capital.GraderPath);
+        Assert.Equal("capital-qa", capital.Declaration["name"]!.GetValue<string>());
         Assert.Equal(42, capital.Seed);
         Assert.Equal("globalstandard", capital.TrainingType);
         Assert.Equal("geo", capital.Metadata["team"]);
@@ -100,6 +102,7 @@ public sealed class StackJobLoaderTests : IDisposable
         var result = StackJobLoader.Load(_root, Settings("dev", ("jobs", """["jobs/demo.yaml","jobs/nograder.yaml","jobs/absent.yaml"]""")));
 
         Assert.Equal(["RFT525", "RFT524", "RFT520"], result.Diagnostics.Select(d => d.Code));
+
         Assert.Contains("data/valid.jsonl", result.Diagnostics[0].Message);
         Assert.Contains("'missing'", result.Diagnostics[1].Message);
         Assert.Equal("jobs/absent.yaml", result.Diagnostics[2].File);
@@ -118,20 +121,41 @@ public sealed class StackJobLoaderTests : IDisposable
     }
 
     [Fact]
-    public void Load_BrokenYaml_IsADiagnosticNotAnException()
+    public void Load_BrokenYaml_IsADiagnosticWithTheFileNotAnException()
     {
         Write("jobs/broken.yaml", "name: [unclosed\n");
 
         var result = StackJobLoader.Load(_root, Settings("dev", ("jobs", """["jobs/broken.yaml"]""")));
 
         var error = Assert.Single(result.Diagnostics);
-        Assert.Equal("RFT520", error.Code);
+        Assert.True(error.IsError);
+        Assert.Equal("jobs/broken.yaml", error.File);
+        Assert.Empty(result.Jobs);
     }
 
     [Fact]
-    public void Load_DeployFalse_MeansNoDeployment_AndDuplicateNamesAreRefused()
+    public void Load_InlineGrader_IsUsedAsIs()
     {
-        WriteValidJob(extra: "deploy: false");
+        WriteValidJob();
+        Write("jobs/inline.yaml", """
+            name: inline
+            model: o4-mini
+            training_file: data/train.jsonl
+            validation_file: data/valid.jsonl
+            grader: { type: string_check, name: inline, input: "{{sample.output_text}}", reference: "{{item.answer}}", operation: eq }
+            region: eastus2
+            """);
+
+        var job = Assert.Single(StackJobLoader.Load(_root, Settings("dev", ("jobs", """["jobs/inline.yaml"]"""))).Jobs);
+
+        Assert.Null(job.GraderPath);
+        Assert.Equal("string_check", job.Grader["type"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Load_NoDeploySection_MeansNoDeployment_AndDuplicateNamesAreRefused()
+    {
+        WriteValidJob();
         Write("jobs/copy.yaml", File.ReadAllText(Path.Combine(_root, "jobs/demo.yaml")));
 
         var single = StackJobLoader.Load(_root, Settings("dev", ("jobs", """["jobs/demo.yaml"]""")));

@@ -1,3 +1,4 @@
+using RftInfra.Core.Declarations;
 using RftInfra.Core.Stacks;
 
 namespace RftInfra.Core.Tests.Stacks;
@@ -7,10 +8,12 @@ internal static class StackTestData
 {
     public static string RepositoryRoot { get; } = FindRoot();
 
-    public static RegionCatalog Catalog { get; } = RegionCatalog.Load(RepositoryRoot);
+    /// <summary>The regions of the repository's catalog/catalog.json, as the program reads them.</summary>
+    public static IReadOnlySet<string> Regions { get; } =
+        RftCatalog.Parse(File.ReadAllText(Path.Combine(RepositoryRoot, RftCatalog.RelativePath))).Regions.ToHashSet();
 
     public static StackConfigResult Parse(string stack, params (string Key, string Value)[] values) =>
-        StackConfigParser.Parse(stack, values.ToDictionary(v => v.Key, v => (string?)v.Value), Catalog.Regions);
+        StackConfigParser.Parse(stack, values.ToDictionary(v => v.Key, v => (string?)v.Value), Regions);
 
     public static StackSettings Settings(string stack, params (string Key, string Value)[] values)
     {
