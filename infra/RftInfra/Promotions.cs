@@ -1,9 +1,8 @@
 using System.Collections.Immutable;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Pulumi;
 using Pulumi.AzureNative.CognitiveServices.Inputs;
 using RftInfra.Core.Promotion;
+using RftInfra.Core.Stacks;
 using AzureDeployment = Pulumi.AzureNative.CognitiveServices.Deployment;
 using AzureDeploymentArgs = Pulumi.AzureNative.CognitiveServices.DeploymentArgs;
 
@@ -45,7 +44,7 @@ public static class Promotions
             IReadOnlyList<DevJob> devJobs;
             try
             {
-                devJobs = DevStackOutputs.FromStackOutputs(JsonSerializer.SerializeToNode(outputs));
+                devJobs = DevStackOutputs.FromStackOutputs(PlainValues.ToJsonNode(outputs));
             }
             catch (FormatException e)
             {
@@ -96,7 +95,10 @@ public static class Promotions
         {
             // Cross-region / cross-subscription deployment: the model stays in the dev account (rft-api.md §6).
             model.Name = decision.ModelName;
-            model.Source = decision.SourceAccountId;
+            if (decision.SourceAccountId is { } source)
+            {
+                model.Source = source;
+            }
         }
 
         var dependsOn = new List<Resource>();

@@ -135,7 +135,7 @@ public class PromotionTests
         }
 
         [Output("promotions")]
-        public Output<ImmutableDictionary<string, object>> Promotions { get; set; }
+        public Output<ImmutableDictionary<string, object>> Promotions { get; set; } = null!;
     }
 
     private sealed class Mocks(JsonElement devOutputs) : IMocks
