@@ -191,7 +191,7 @@ public sealed class FineTuningJob : CustomResource
 
     /// <summary>The latest reward metrics as one object (stack output <c>jobs.*.latestMetrics</c>).</summary>
     public Output<ImmutableDictionary<string, object?>> LatestMetrics =>
-        Output.Tuple(MetricsStep, TrainRewardMean, ValidRewardMean).Apply(m => ImmutableDictionary<string, object?>.Empty
+        Output.Tuple<int?, double?, double?>(MetricsStep, TrainRewardMean, ValidRewardMean).Apply(m => ImmutableDictionary<string, object?>.Empty
             .Add("step", m.Item1)
             .Add("trainRewardMean", m.Item2)
             .Add("validRewardMean", m.Item3));

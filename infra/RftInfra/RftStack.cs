@@ -70,11 +70,13 @@ public static class RftStack
 
             // The data-plane endpoint follows from the custom subdomain, so it is known even in a first preview.
             var endpoint = $"https://{accountName}.openai.azure.com/";
+            var providerOptions = new CustomResourceOptions();
+            providerOptions.DependsOn.Add(account);
             providers[region] = new RftProvider($"rft-{region}", new RftProviderArgs
             {
                 Endpoint = endpoint,
                 Credential = "entra",
-            }, new CustomResourceOptions { DependsOn = { account } });
+            }, providerOptions);
 
             accountOutputs[region] = new Dictionary<string, object?>
             {

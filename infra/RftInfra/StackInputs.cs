@@ -1,6 +1,7 @@
 // Checked against the Pulumi .NET SDK 3.x public API: Config(string? name), Config.Get(string key),
 // Deployment.Instance.StackName / RootDirectory, RunException(string message) (pulumi/pulumi-dotnet sdk/Pulumi).
 using Pulumi;
+using RftInfra.Core.Declarations;
 using RftInfra.Core.Diagnostics;
 using RftInfra.Core.Stacks;
 
@@ -21,17 +22,17 @@ public sealed record StackInputs(StackSettings Settings, IReadOnlyList<StackJob>
         var root = Deployment.Instance.RootDirectory;
         var stack = Deployment.Instance.StackName;
 
-        RegionCatalog catalog;
+        IReadOnlySet<string> regions;
         try
         {
-            catalog = RegionCatalog.Load(root);
+            regions = RftCatalog.Parse(File.ReadAllText(Path.Combine(root, RftCatalog.RelativePath))).Regions.ToHashSet();
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
         {
-            throw new RunException($"{RegionCatalog.RelativePath}: {e.Message}");
+            throw new RunException($"{RftCatalog.RelativePath}: {e.Message}");
         }
 
-        var parsed = StackConfigParser.Parse(stack, values, catalog.Regions);
+        var parsed = StackConfigParser.Parse(stack, values, regions);
         Report(parsed.Diagnostics);
         var settings = parsed.Settings!;
 
