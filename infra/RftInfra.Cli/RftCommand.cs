@@ -23,6 +23,8 @@ public static class RftCommand
         yield return VersionCommand.Create(io);
         yield return ValidateCommand.Create(io);
         yield return EmulatorCommand.Create(io);
+        yield return PreviewSummaryCommand.Create(io);
+        yield return PromotePlanCommand.Create(io);
         yield return GradeCommand.Create(io);
     }
 

@@ -32,7 +32,7 @@ internal static partial class EmulatorRoutes
             store.DeleteJob(Id(context));
             return Task.FromResult(Results.NoContent());
         }));
-        MapGraders(app);
+        MapGraders(app, options.TimeProvider);
 
         app.MapPost("/openai/deployments/{deployment}/chat/completions", Run(async context =>
         {
@@ -219,7 +219,7 @@ internal static partial class EmulatorRoutes
         }));
     }
 
-    private static void MapGraders(WebApplication app)
+    private static void MapGraders(WebApplication app, TimeProvider time)
     {
         app.MapPost("/openai/v1/fine_tuning/alpha/graders/validate", V1(async context =>
         {
@@ -230,14 +230,19 @@ internal static partial class EmulatorRoutes
         app.MapPost("/openai/v1/fine_tuning/alpha/graders/run", V1(async context =>
         {
             var body = await ReadJsonObject(context.Request);
-            RequireGrader(body);
+            var grader = RequireGrader(body);
             if (body["model_sample"] is not JsonValue sample || sample.GetValueKind() != JsonValueKind.String)
             {
                 throw EmulatorErrors.InvalidPayload("'model_sample' must be the model's output as a string.", "model_sample");
             }
 
-            throw new EmulatorException(
-                501, "notImplemented", "This emulator build has no grader engine; grader run is not available. Validate works.");
+            if (body["item"] is { } item && item is not JsonObject)
+            {
+                throw EmulatorErrors.InvalidPayload("'item' must be an object: the dataset row the grader reads as item.*.", "item");
+            }
+
+            return Json(await GraderRun.RunAsync(
+                grader, sample.GetValue<string>(), body["item"] as JsonObject, time, context.RequestAborted));
         }));
     }
 

@@ -1,0 +1,57 @@
+// Checked against the Pulumi .NET SDK 3.x public API: Config(string? name), Config.Get(string key),
+// Deployment.Instance.StackName / RootDirectory, RunException(string message) (pulumi/pulumi-dotnet sdk/Pulumi).
+using Pulumi;
+using RftInfra.Core.Declarations;
+using RftInfra.Core.Diagnostics;
+using RftInfra.Core.Stacks;
+
+namespace RftInfra;
+
+/// <summary>The validated stack config and the job declarations it selects, read before any resource is declared.</summary>
+public sealed record StackInputs(StackSettings Settings, IReadOnlyList<StackJob> Jobs, string RepositoryRoot)
+{
+    /// <summary>
+    /// Reads every <c>rft-infra:*</c> key (structured values arrive as JSON text), validates them in Core and loads
+    /// the jobs. Any error stops the run with one message per problem, each naming the key or file and the fix
+    /// (a RunException prints no stack trace).
+    /// </summary>
+    public static StackInputs FromConfig()
+    {
+        var config = new Config(StackConfigParser.Namespace);
+        var values = StackConfigParser.Keys.ToDictionary(key => key, config.Get);
+        var root = Deployment.Instance.RootDirectory;
+        var stack = Deployment.Instance.StackName;
+
+        IReadOnlySet<string> regions;
+        try
+        {
+            regions = RftCatalog.Parse(File.ReadAllText(Path.Combine(root, RftCatalog.RelativePath))).Regions.ToHashSet();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+        {
+            throw new RunException($"{RftCatalog.RelativePath}: {e.Message}");
+        }
+
+        var parsed = StackConfigParser.Parse(stack, values, regions);
+        Report(parsed.Diagnostics);
+        var settings = parsed.Settings!;
+
+        var jobs = StackJobLoader.Load(root, settings);
+        Report(jobs.Diagnostics);
+        return new StackInputs(settings, jobs.Jobs, root);
+    }
+
+    internal static void Report(IReadOnlyList<Diagnostic> diagnostics)
+    {
+        foreach (var warning in diagnostics.Where(d => !d.IsError))
+        {
+            Log.Warn(warning.ToString());
+        }
+
+        var errors = diagnostics.Where(d => d.IsError).ToList();
+        if (errors.Count > 0)
+        {
+            throw new RunException(string.Join(Environment.NewLine, errors.Select(e => e.ToString())));
+        }
+    }
+}

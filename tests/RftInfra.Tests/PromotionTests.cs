@@ -1,0 +1,170 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using Pulumi;
+using Pulumi.AzureNative.Resources;
+using Pulumi.Testing;
+using CognitiveServices = Pulumi.AzureNative.CognitiveServices;
+
+namespace RftInfra.Tests;
+
+/// <summary>
+/// The prod stack's promotions under Pulumi.Testing mocks: the dev stack is a mocked StackReference whose outputs
+/// are the same shape the dev program exports (<c>jobs</c>, <c>accounts</c>). Deployment.TestAsync must not run
+/// in parallel, hence the collection.
+/// </summary>
+[Collection("Pulumi")]
+public class PromotionTests
+{
+    private const string DevAccount =
+        "/subscriptions/0000/resourceGroups/rft-dev/providers/Microsoft.CognitiveServices/accounts/rft-dev-swedencentral";
+
+    private const string DevOutputs = $$"""
+        {
+          "jobs": {
+            "capital-qa": { "id": "ftjob-0265", "status": "succeeded", "fineTunedModel": "o4-mini-2025-04-16.ft-0265-capital-qa",
+                            "region": "swedencentral", "latestMetrics": { "step": 40, "validRewardMean": 0.78 } },
+            "invoice-extract": { "id": "ftjob-7d1c", "status": "succeeded", "fineTunedModel": "o4-mini-2025-04-16.ft-7d1c-invoice",
+                                 "region": "swedencentral", "latestMetrics": { "validRewardMean": 0.74 } },
+            "support-summary": { "id": "ftjob-1f2e", "status": "running", "region": "swedencentral",
+                                 "latestMetrics": { "validRewardMean": 0.9 } }
+          },
+          "accounts": { "swedencentral": { "id": "{{DevAccount}}" } }
+        }
+        """;
+
+    [Fact]
+    public async Task ProdCreatesNoJobAndDeploysExactlyThePromotedModels()
+    {
+        var resources = await Run("""
+            [
+              { "job": "capital-qa", "targets": [ { "region": "swedencentral", "deployment": "capital-qa", "sku": "GlobalStandard", "capacity": 10 } ] },
+              { "job": "invoice-extract", "minValidationReward": 0.7, "targets": [ { "region": "swedencentral" } ] }
+            ]
+            """);
+
+        Assert.DoesNotContain(resources, r => r.GetResourceType().StartsWith("rft:index:", StringComparison.Ordinal));
+        var deployments = resources.OfType<CognitiveServices.Deployment>().ToList();
+        Assert.Equal(2, deployments.Count);
+
+        var capital = deployments.Single(d => d.GetResourceName() == "promote-capital-qa-swedencentral");
+        var properties = await Value(capital.Properties);
+        Assert.Equal("o4-mini-2025-04-16.ft-0265-capital-qa", properties!.Model!.Name);
+        Assert.Equal("1", properties.Model.Version);
+        Assert.Equal("OpenAI", properties.Model.Format);
+        Assert.Equal(DevAccount, properties.Model.Source);
+        var sku = await Value(capital.Sku);
+        Assert.Equal("GlobalStandard", sku!.Name);
+        Assert.Equal(10, sku.Capacity);
+
+        var invoice = deployments.Single(d => d.GetResourceName() == "promote-invoice-extract-swedencentral");
+        Assert.Equal("o4-mini-2025-04-16.ft-7d1c-invoice", (await Value(invoice.Properties))!.Model!.Name);
+    }
+
+    [Fact]
+    public async Task RefusesAJobThatHasNotSucceeded()
+    {
+        var e = await Assert.ThrowsAnyAsync<Exception>(() => Run("""
+            [ { "job": "support-summary", "targets": [ { "region": "swedencentral" } ] } ]
+            """));
+
+        Assert.Contains("dev job 'support-summary' (ftjob-1f2e) is running, not succeeded", e.ToString());
+    }
+
+    [Fact]
+    public async Task RefusesAModelBelowTheRewardGate()
+    {
+        var e = await Assert.ThrowsAnyAsync<Exception>(() => Run("""
+            [ { "job": "invoice-extract", "minValidationReward": 0.8, "targets": [ { "region": "swedencentral" } ] } ]
+            """));
+
+        Assert.Contains("validation reward 0.74 of dev job 'invoice-extract' (ftjob-7d1c) is below the gate minValidationReward 0.8", e.ToString());
+    }
+
+    [Fact]
+    public async Task NoPromotionsDeployNothing()
+    {
+        var resources = await Run(promotions: null);
+
+        Assert.Empty(resources.OfType<CognitiveServices.Deployment>());
+        Assert.DoesNotContain(resources, r => r.GetResourceType() == "pulumi:pulumi:StackReference");
+    }
+
+    private static Task<ImmutableArray<Resource>> Run(string? promotions)
+    {
+        var config = new Dictionary<string, string>
+        {
+            ["rft-infra:devStack"] = "rft-org/rft-infra/dev",
+            ["rft-infra:regions"] = """["swedencentral"]""",
+        };
+        if (promotions is not null)
+        {
+            config["rft-infra:promotions"] = promotions;
+        }
+
+        // Pulumi.Testing reads stack config from PULUMI_CONFIG (a JSON object of "namespace:key" → string).
+        Environment.SetEnvironmentVariable("PULUMI_CONFIG", JsonSerializer.Serialize(config));
+        return Pulumi.Deployment.TestAsync<PromotionStack>(
+            new Mocks(JsonDocument.Parse(DevOutputs).RootElement), new TestOptions { IsPreview = false, StackName = "prod", ProjectName = "rft-infra" });
+    }
+
+    private static Task<T> Value<T>(Output<T> output)
+    {
+        var result = new TaskCompletionSource<T>();
+        output.Apply(v =>
+        {
+            result.SetResult(v);
+            return v;
+        });
+        return result.Task;
+    }
+
+    /// <summary>The part of the prod program under test: one prod account, then the promotions.</summary>
+    public sealed class PromotionStack : Stack
+    {
+        public PromotionStack()
+        {
+            var group = new ResourceGroup("rg-rft-prod");
+            var account = new CognitiveServices.Account("rft-prod-swedencentral", new CognitiveServices.AccountArgs
+            {
+                ResourceGroupName = group.Name,
+                Location = "swedencentral",
+                Kind = "AIServices",
+                Sku = new CognitiveServices.Inputs.SkuArgs { Name = "S0" },
+            });
+            Promotions = RftInfra.Promotions.Deploy([new RegionAccount { Region = "swedencentral", Account = account }], group);
+        }
+
+        [Output("promotions")]
+        public Output<ImmutableDictionary<string, object>> Promotions { get; set; } = null!;
+    }
+
+    private sealed class Mocks(JsonElement devOutputs) : IMocks
+    {
+        public Task<(string? id, object state)> NewResourceAsync(MockResourceArgs args)
+        {
+            if (args.Type == "pulumi:pulumi:StackReference")
+            {
+                var state = new Dictionary<string, object> { ["name"] = args.Name ?? "", ["outputs"] = Plain(devOutputs)! };
+                return Task.FromResult<(string?, object)>((args.Name, state));
+            }
+
+            var outputs = args.Inputs.ToBuilder();
+            outputs.TryAdd("name", args.Inputs.TryGetValue("accountName", out var accountName) ? accountName : args.Name ?? "");
+            return Task.FromResult<(string?, object)>(($"{args.Name}-id", outputs.ToImmutable()));
+        }
+
+        public Task<object> CallAsync(MockCallArgs args) => Task.FromResult<object>(args.Args);
+
+        /// <summary>JSON to the plain values Pulumi hands a program for stack outputs.</summary>
+        private static object? Plain(JsonElement e) => e.ValueKind switch
+        {
+            JsonValueKind.Object => e.EnumerateObject().ToImmutableDictionary(p => p.Name, p => Plain(p.Value)!),
+            JsonValueKind.Array => e.EnumerateArray().Select(v => Plain(v)!).ToImmutableArray(),
+            JsonValueKind.Number => e.GetDouble(),
+            JsonValueKind.String => e.GetString(),
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => null,
+        };
+    }
+}
