@@ -31,6 +31,7 @@ internal sealed class DatasetScan
     private readonly ValuePath[] _paths;
     private readonly byte[]?[] _firstNames;
     private readonly bool[] _foundInRow;
+    private readonly bool[] _matchesProperty;
     private readonly int[] _missingCounts;
     private readonly List<int>[] _missingLines;
 
@@ -39,9 +40,9 @@ internal sealed class DatasetScan
     private readonly bool _hashing;
     private readonly IReadOnlySet<ulong>? _hashesToFind;
     private readonly HashSet<ulong>? _collectedHashes;
-    private byte[] _text = ArrayPool<byte>.Shared.Rent(64 * 1024);
+    private byte[] _text = [];
     private int _textLength;
-    private byte[] _entries = ArrayPool<byte>.Shared.Rent(1024);
+    private byte[] _entries = [];
     private int _entriesLength;
     private readonly List<int> _leakedLines = [];
     private int _leakedCount;
@@ -58,6 +59,7 @@ internal sealed class DatasetScan
         _paths = [.. request.RequiredItemPaths.Distinct()];
         _firstNames = new byte[]?[_paths.Length];
         _foundInRow = new bool[_paths.Length];
+        _matchesProperty = new bool[_paths.Length];
         _missingCounts = new int[_paths.Length];
         _missingLines = new List<int>[_paths.Length];
         for (var i = 0; i < _paths.Length; i++)
@@ -72,6 +74,11 @@ internal sealed class DatasetScan
         _hashesToFind = request.PromptHashesToFind;
         _collectedHashes = request.CollectPromptHashes ? [] : null;
         _hashing = _hashesToFind is not null || _collectedHashes is not null;
+        if (_hashing)
+        {
+            _text = ArrayPool<byte>.Shared.Rent(64 * 1024);
+            _entries = ArrayPool<byte>.Shared.Rent(1024);
+        }
     }
 
     private enum Role : byte
@@ -124,9 +131,12 @@ internal sealed class DatasetScan
 
     public DatasetReport ToReport(long bytes)
     {
-        ArrayPool<byte>.Shared.Return(_text);
-        ArrayPool<byte>.Shared.Return(_entries);
-        _text = _entries = [];
+        if (_hashing)
+        {
+            ArrayPool<byte>.Shared.Return(_text);
+            ArrayPool<byte>.Shared.Return(_entries);
+            _text = _entries = [];
+        }
 
         foreach (var (code, count) in _countByCode)
         {
@@ -197,6 +207,11 @@ internal sealed class DatasetScan
         {
             ReportSyntaxError(line, lineNumber, end, ex);
         }
+        catch (InvalidOperationException)
+        {
+            // System.Text.Json refuses to unescape an unpaired surrogate (\ud800) when comparing a key or role.
+            ReportInvalidEscape(ref reader, line, lineNumber, "a key or value");
+        }
     }
 
     private void ScanRow(ref Utf8JsonReader reader, ReadOnlySpan<byte> line, int lineNumber)
@@ -227,9 +242,9 @@ internal sealed class DatasetScan
             var isMessages = reader.ValueTextEquals("messages"u8);
             var isTools = !isMessages && reader.ValueTextEquals("tools"u8);
             reader.Read();
-            if (matched != 0)
+            if (matched)
             {
-                ResolveRequiredPaths(ref reader, matched);
+                ResolveRequiredPaths(ref reader);
             }
 
             if (isMessages)
@@ -307,27 +322,25 @@ internal sealed class DatasetScan
         }
     }
 
-    /// <summary>A bit per required path whose first property is the current property name (first 64 paths).</summary>
-    private ulong MatchFirstNames(ref Utf8JsonReader reader)
+    /// <summary>Marks the required paths (not yet found in this row) whose first property is the current property name.</summary>
+    private bool MatchFirstNames(ref Utf8JsonReader reader)
     {
-        ulong matched = 0;
-        for (var i = 0; i < _paths.Length && i < 64; i++)
+        var any = false;
+        for (var i = 0; i < _paths.Length; i++)
         {
-            if (!_foundInRow[i] && _firstNames[i] is { } name && reader.ValueTextEquals(name))
-            {
-                matched |= 1UL << i;
-            }
+            _matchesProperty[i] = !_foundInRow[i] && _firstNames[i] is { } name && reader.ValueTextEquals(name);
+            any |= _matchesProperty[i];
         }
 
-        return matched;
+        return any;
     }
 
     /// <summary>Walks the rest of each matched path on a copy of the reader, leaving the reader where it was.</summary>
-    private void ResolveRequiredPaths(ref Utf8JsonReader reader, ulong matched)
+    private void ResolveRequiredPaths(ref Utf8JsonReader reader)
     {
-        for (var i = 0; i < _paths.Length && i < 64; i++)
+        for (var i = 0; i < _paths.Length; i++)
         {
-            if ((matched & (1UL << i)) != 0)
+            if (_matchesProperty[i])
             {
                 var copy = reader;
                 _foundInRow[i] = Resolve(ref copy, _paths[i].Segments, 1);
@@ -713,11 +726,16 @@ internal sealed class DatasetScan
             return;
         }
 
+        if (!_hashing)
+        {
+            return;
+        }
+
         if (firstU < 0 && raw.IndexOf("\\/"u8) < 0)
         {
             Hash(raw);
         }
-        else if (_hashing)
+        else
         {
             HashCanonical(raw);
         }
