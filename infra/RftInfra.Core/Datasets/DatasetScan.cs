@@ -35,15 +35,13 @@ internal sealed class DatasetScan
     private readonly int[] _missingCounts;
     private readonly List<int>[] _missingLines;
 
-    // Prompt hashes: per message, the role and the hash of its unescaped text (built in _text); per row, the hash
-    // of those entries (built in _entries). One-shot XxHash3 over pooled buffers: no per-row allocation.
+    // Prompt hashes: the row's messages laid out in _text as [role][text length][text in canonical form] each,
+    // then one XxHash3 over that. A pooled buffer reused for every row: no per-row allocation.
     private readonly bool _hashing;
     private readonly IReadOnlySet<ulong>? _hashesToFind;
     private readonly HashSet<ulong>? _collectedHashes;
     private byte[] _text = [];
     private int _textLength;
-    private byte[] _entries = [];
-    private int _entriesLength;
     private readonly List<int> _leakedLines = [];
     private int _leakedCount;
 
@@ -77,7 +75,6 @@ internal sealed class DatasetScan
         if (_hashing)
         {
             _text = ArrayPool<byte>.Shared.Rent(64 * 1024);
-            _entries = ArrayPool<byte>.Shared.Rent(1024);
         }
     }
 
@@ -134,8 +131,7 @@ internal sealed class DatasetScan
         if (_hashing)
         {
             ArrayPool<byte>.Shared.Return(_text);
-            ArrayPool<byte>.Shared.Return(_entries);
-            _text = _entries = [];
+            _text = [];
         }
 
         foreach (var (code, count) in _countByCode)
@@ -288,7 +284,7 @@ internal sealed class DatasetScan
 
         if (_messagesHashed)
         {
-            var hash = XxHash3.HashToUInt64(_entries.AsSpan(0, _entriesLength));
+            var hash = XxHash3.HashToUInt64(_text.AsSpan(0, _textLength));
             _collectedHashes?.Add(hash);
             if (_hashesToFind?.Contains(hash) == true)
             {
@@ -419,7 +415,7 @@ internal sealed class DatasetScan
         }
 
         var arrayStart = reader.TokenStartIndex;
-        _entriesLength = 0;
+        _textLength = 0;
 
         var index = -1;
         var lastRole = Role.None;
@@ -473,7 +469,12 @@ internal sealed class DatasetScan
         long roleStart = messageStart;
         var content = ContentKind.Missing;
         long contentStart = messageStart;
-        _textLength = 0;
+        var header = _textLength;
+        if (_hashing)
+        {
+            Reserve(5);
+            _textLength += 5;
+        }
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -517,15 +518,8 @@ internal sealed class DatasetScan
 
         if (_hashing)
         {
-            if (_entriesLength + 9 > _entries.Length)
-            {
-                Grow(ref _entries, _entriesLength, _entriesLength + 9);
-            }
-
-            _entries[_entriesLength] = (byte)role;
-            BinaryPrimitives.WriteUInt64LittleEndian(
-                _entries.AsSpan(_entriesLength + 1), XxHash3.HashToUInt64(_text.AsSpan(0, _textLength)));
-            _entriesLength += 9;
+            _text[header] = (byte)role;
+            BinaryPrimitives.WriteInt32LittleEndian(_text.AsSpan(header + 1), _textLength - header - 5);
         }
 
         return role;
@@ -877,21 +871,21 @@ internal sealed class DatasetScan
             return;
         }
 
-        if (_textLength + text.Length > _text.Length)
-        {
-            Grow(ref _text, _textLength, _textLength + text.Length);
-        }
-
+        Reserve(text.Length);
         text.CopyTo(_text.AsSpan(_textLength));
         _textLength += text.Length;
     }
 
-    private static void Grow(ref byte[] buffer, int used, int needed)
+    /// <summary>Makes room for <paramref name="bytes"/> more in <see cref="_text"/> (it grows to the longest row's messages).</summary>
+    private void Reserve(int bytes)
     {
-        var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, buffer.Length * 2));
-        buffer.AsSpan(0, used).CopyTo(bigger);
-        ArrayPool<byte>.Shared.Return(buffer);
-        buffer = bigger;
+        if (_textLength + bytes > _text.Length)
+        {
+            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_textLength + bytes, _text.Length * 2));
+            _text.AsSpan(0, _textLength).CopyTo(bigger);
+            ArrayPool<byte>.Shared.Return(_text);
+            _text = bigger;
+        }
     }
 
     private static int Hex4(ReadOnlySpan<byte> hex)
