@@ -21,6 +21,9 @@ public static class RftCommand
     private static IEnumerable<Command> Commands(IOContext io)
     {
         yield return VersionCommand.Create(io);
+        yield return ValidateCommand.Create(io);
+        yield return EmulatorCommand.Create(io);
+        yield return GradeCommand.Create(io);
     }
 
     /// <summary>Runs `rft` with the given arguments against <paramref name="io"/>; returns the exit code.</summary>
@@ -28,6 +31,19 @@ public static class RftCommand
     {
         var root = Create(io);
         var config = new InvocationConfiguration { Output = io.Out, Error = io.Error };
-        return await root.Parse(args).InvokeAsync(config, cancellationToken);
+        var parseResult = root.Parse(args);
+        if (parseResult.Errors.Count > 0)
+        {
+            // Usage errors exit 2 (ExitCodes.UsageOrIo); System.CommandLine's default would be 1, the findings code.
+            foreach (var error in parseResult.Errors)
+            {
+                io.Error.WriteLine($"rft: {error.Message}");
+            }
+
+            io.Error.WriteLine("Run 'rft --help' for usage.");
+            return ExitCodes.UsageOrIo;
+        }
+
+        return await parseResult.InvokeAsync(config, cancellationToken);
     }
 }

@@ -23,3 +23,23 @@ public class SmokeTests
             grader.CanonicalJson);
     }
 }
+
+public class JsonNumberTests
+{
+    [Fact]
+    public void CheckGrader_NumbersBuiltInCode_ReadLikeParsedOnes()
+    {
+        // The provider builds property bags in code: JsonValue.Create(int) must validate like parsed JSON.
+        var grader = new System.Text.Json.Nodes.JsonObject
+        {
+            ["type"] = "score_model",
+            ["name"] = "judge",
+            ["model"] = "gpt-4.1-mini",
+            ["input"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject { ["role"] = "user", ["content"] = "Rate {{sample.output_text}} against {{item.answer}}" }),
+            ["range"] = new System.Text.Json.Nodes.JsonArray(0, 5),
+        };
+        var findings = RftInfra.Core.Validation.RftValidator.CheckGrader(grader, "judge");
+        Assert.DoesNotContain(findings, d => d.IsError);
+        Assert.Equal(5, ((ScoreModelGrader)GraderJson.FromJson(grader)).RangeMax);
+    }
+}

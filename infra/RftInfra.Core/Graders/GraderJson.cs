@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using RftInfra.Core.Json;
 
 namespace RftInfra.Core.Graders;
 
@@ -100,7 +101,7 @@ public static class GraderJson
     private static double? Num(JsonObject json, string key) => AsDouble(json[key]);
 
     private static double? AsDouble(JsonNode? node) =>
-        node is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? v.GetValue<double>() : null;
+        JsonNumber.AsDouble(node);
 
     private static List<string> Strings(JsonObject json, string key) =>
         json[key] is JsonArray a

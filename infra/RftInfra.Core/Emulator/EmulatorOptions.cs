@@ -1,0 +1,58 @@
+namespace RftInfra.Core.Emulator;
+
+/// <summary>How the local emulator listens, authenticates, paces jobs and which limits it enforces.</summary>
+public sealed record EmulatorOptions
+{
+    /// <summary>The port on 127.0.0.1; 0 picks a free one (read <see cref="RftEmulator.BaseUrl"/> after start).</summary>
+    public int Port { get; init; }
+
+    /// <summary>The key callers send as <c>api-key</c> (or as <c>Authorization: Bearer</c>, as the OpenAI SDK does).</summary>
+    public string ApiKey { get; init; } = "rft-emulator-key";
+
+    /// <summary>
+    /// Accept any bearer token (what a <c>TokenCredential</c> such as DefaultAzureCredential sends): the emulator
+    /// cannot verify Entra tokens, so this only checks that one is present.
+    /// </summary>
+    public bool AcceptAnyBearerToken { get; init; }
+
+    /// <summary>Where state is kept between runs (loaded on start, saved on every change); null keeps it in memory.</summary>
+    public string? StatePath { get; init; }
+
+    /// <summary>Drives file processing and job progression; a FakeTimeProvider in tests.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// How long each simulated phase takes: file processing, validating files, and each training step. Zero makes
+    /// everything finish at the next request.
+    /// </summary>
+    public TimeSpan Pace { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Training steps of a simulated job (one metrics event per step).</summary>
+    public int TotalSteps { get; init; } = 6;
+
+    /// <summary>Fault rules applied before the routes (see <see cref="FaultRule"/>).</summary>
+    public IReadOnlyList<FaultRule> Faults { get; init; } = [];
+
+    /// <summary>Fine-tuning files per resource (Azure quota page: 50).</summary>
+    public int MaxFiles { get; init; } = 50;
+
+    /// <summary>Bytes per file (service: under 512 MB).</summary>
+    public long MaxFileBytes { get; init; } = 512L * 1024 * 1024;
+
+    /// <summary>Jobs waiting (pending, queued) per resource (Azure quota page: 20).</summary>
+    public int MaxQueuedJobs { get; init; } = 20;
+
+    /// <summary>
+    /// Deployment names the chat completions route serves (the emulated grader model); null serves any name.
+    /// </summary>
+    public IReadOnlySet<string>? Deployments { get; init; }
+
+    /// <summary>
+    /// The emulated resource's Azure region (e.g. swedencentral): with it, a job's trainingType is checked against
+    /// the regions the kit's catalog lists for the model; null skips that check.
+    /// </summary>
+    public string? Region { get; init; }
+
+    /// <summary>Answer the dated surface's create without <c>trainingType</c> with the service's misleading error.</summary>
+    public bool RequireTrainingTypeOnDatedSurface { get; init; }
+}

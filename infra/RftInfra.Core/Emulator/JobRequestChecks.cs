@@ -1,0 +1,286 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace RftInfra.Core.Emulator;
+
+/// <summary>A create-job body after the emulator's checks.</summary>
+internal sealed record JobRequest(
+    string Model,
+    string TrainingFile,
+    string? ValidationFile,
+    long? Seed,
+    string? Suffix,
+    Dictionary<string, string>? Metadata,
+    JsonObject? Method,
+    JsonObject? Hyperparameters,
+    JsonArray? Integrations,
+    JsonNode? TrainingType);
+
+/// <summary>
+/// The checks the service makes on a create-job body (rft-api.md §2), answered as the service does: a 400 naming
+/// the parameter. File existence and readiness are checked by the store, which owns the files.
+/// </summary>
+internal static class JobRequestChecks
+{
+    /// <summary>Base models the emulator trains, with the dated version Azure names fine-tuned models after.</summary>
+    internal static readonly IReadOnlyDictionary<string, string> ModelVersions = new Dictionary<string, string>
+    {
+        ["o4-mini"] = "o4-mini-2025-04-16",
+        ["o4-mini-2025-04-16"] = "o4-mini-2025-04-16",
+        ["gpt-5"] = "gpt-5-2025-08-07",
+        ["gpt-5-2025-08-07"] = "gpt-5-2025-08-07",
+    };
+
+    private static readonly HashSet<string> TrainingTypes =
+        new(["standard", "globalstandard", "developertier", "developer"], StringComparer.OrdinalIgnoreCase);
+
+    private static readonly HashSet<string> MethodTypes = ["supervised", "dpo", "reinforcement"];
+
+    private static readonly HashSet<string> ReasoningEfforts = ["default", "low", "medium", "high"];
+
+    public static JobRequest Check(JsonObject body, ApiSurface surface, bool requireTrainingType, string? region = null)
+    {
+        var model = String(body, "model") ?? throw EmulatorErrors.MissingField("model");
+        var trainingType = body["trainingType"];
+        if (surface == ApiSurface.Dated && requireTrainingType && trainingType is null)
+        {
+            // The service's real (misleading) answer when trainingType is missing (rft-api.md §8, litellm #24687).
+            throw EmulatorErrors.BaseModelNotSupported(model);
+        }
+
+        if (!ModelVersions.ContainsKey(model.Split(".ft-")[0]))
+        {
+            throw EmulatorErrors.BaseModelNotSupported(model);
+        }
+
+        CheckTrainingType(trainingType);
+        var trainingFile = String(body, "training_file") ?? throw EmulatorErrors.MissingField("training_file");
+        var validationFile = String(body, "validation_file");
+        var method = body["method"] as JsonObject;
+        if (body["method"] is not null and not JsonObject)
+        {
+            throw EmulatorErrors.InvalidPayload("'method' must be an object like {\"type\":\"reinforcement\",\"reinforcement\":{…}}.", "method");
+        }
+
+        var methodType = method is null ? "supervised" : String(method, "type", "method.type");
+        if (methodType is null || !MethodTypes.Contains(methodType))
+        {
+            throw EmulatorErrors.InvalidPayload(
+                $"'method.type' must be one of supervised, dpo, reinforcement; got '{methodType}'.", "method.type");
+        }
+
+        if (methodType == "reinforcement")
+        {
+            if (validationFile is null)
+            {
+                throw EmulatorErrors.InvalidPayload(
+                    "Missing required parameter: 'validation_file'. Reinforcement fine-tuning needs a validation file.",
+                    "validation_file");
+            }
+
+            CheckReinforcement(method!);
+            ServiceBodyChecks.CheckReinforcementJob(body, region);
+        }
+
+        return new JobRequest(
+            model,
+            trainingFile,
+            validationFile,
+            Seed(body),
+            Suffix(body),
+            Metadata(body),
+            method?.DeepClone().AsObject(),
+            body["hyperparameters"] is JsonObject hyper ? hyper.DeepClone().AsObject() : null,
+            body["integrations"] is JsonArray integrations ? integrations.DeepClone().AsArray() : null,
+            trainingType?.DeepClone());
+    }
+
+    private static void CheckReinforcement(JsonObject method)
+    {
+        if (method["reinforcement"] is not JsonObject reinforcement)
+        {
+            throw EmulatorErrors.MissingField("method.reinforcement");
+        }
+
+        if (reinforcement["grader"] is not JsonObject grader)
+        {
+            throw EmulatorErrors.MissingField("method.reinforcement.grader");
+        }
+
+        ServiceBodyChecks.CheckGrader(grader, "method.reinforcement.grader", forTraining: true);
+        if (reinforcement["response_format"] is { } format)
+        {
+            CheckResponseFormat(format);
+        }
+
+        if (reinforcement["hyperparameters"] is { } hyper)
+        {
+            if (hyper is not JsonObject hyperparameters)
+            {
+                throw EmulatorErrors.InvalidPayload("'method.reinforcement.hyperparameters' must be an object.", "method.reinforcement.hyperparameters");
+            }
+
+            CheckHyperparameters(hyperparameters);
+        }
+    }
+
+    private static void CheckResponseFormat(JsonNode format)
+    {
+        const string Param = "method.reinforcement.response_format";
+        if (format is not JsonObject formatObject || String(formatObject, "type", Param + ".type") is not { } type)
+        {
+            throw EmulatorErrors.InvalidPayload($"'{Param}' must be an object with a 'type'.", Param);
+        }
+
+        if (type == "json_schema")
+        {
+            // The chat-completions shape nests the schema; Learn shows it flattened (rft-api.md §2.2): take both.
+            var schema = formatObject["json_schema"] as JsonObject ?? formatObject;
+            if (schema["schema"] is not JsonObject || String(schema, "name", Param + ".json_schema.name") is null)
+            {
+                throw EmulatorErrors.InvalidPayload(
+                    $"'{Param}' of type json_schema needs json_schema.name and json_schema.schema (an object).", Param + ".json_schema");
+            }
+        }
+        else if (type is not ("text" or "json_object"))
+        {
+            throw EmulatorErrors.InvalidPayload($"'{Param}.type' must be json_schema, json_object or text; got '{type}'.", Param + ".type");
+        }
+    }
+
+    private static void CheckHyperparameters(JsonObject hyper)
+    {
+        const string Prefix = "method.reinforcement.hyperparameters.";
+        Range(hyper, "eval_interval", 1, 25);
+        Range(hyper, "eval_samples", 1, 10);
+        Range(hyper, "compute_multiplier", 0.5, 3.0);
+        Range(hyper, "n_epochs", 1, 50);
+        Range(hyper, "batch_size", 1, 256);
+        Range(hyper, "learning_rate_multiplier", 0.0001, 10);
+        if (hyper["reasoning_effort"] is { } effort
+            && (effort.GetValueKind() != JsonValueKind.String || !ReasoningEfforts.Contains(effort.GetValue<string>())))
+        {
+            throw EmulatorErrors.InvalidPayload(
+                $"'{Prefix}reasoning_effort' must be one of default, low, medium, high; got {effort.ToJsonString()}.",
+                Prefix + "reasoning_effort");
+        }
+
+        static void Range(JsonObject hyper, string name, double min, double max)
+        {
+            var value = hyper[name];
+            if (value is null || (value.GetValueKind() == JsonValueKind.String && value.GetValue<string>() == "auto"))
+            {
+                return;
+            }
+
+            if (value.GetValueKind() != JsonValueKind.Number || value.GetValue<double>() < min || value.GetValue<double>() > max)
+            {
+                throw EmulatorErrors.InvalidPayload(
+                    $"'{Prefix}{name}' must be \"auto\" or a number from {min} to {max}; got {value.ToJsonString()}.",
+                    Prefix + name);
+            }
+        }
+    }
+
+    private static void CheckTrainingType(JsonNode? trainingType)
+    {
+        if (trainingType is null)
+        {
+            return;
+        }
+
+        var ok = trainingType.GetValueKind() switch
+        {
+            JsonValueKind.String => TrainingTypes.Contains(trainingType.GetValue<string>()),
+            JsonValueKind.Number => trainingType.GetValue<double>() is 1 or 2 or 3,
+            _ => false,
+        };
+        if (!ok)
+        {
+            throw EmulatorErrors.InvalidPayload(
+                $"'trainingType' {trainingType.ToJsonString()} is not known; use \"standard\", \"globalStandard\" or \"developerTier\".",
+                "trainingType");
+        }
+    }
+
+    private static long? Seed(JsonObject body)
+    {
+        if (body["seed"] is not { } seed)
+        {
+            return null;
+        }
+
+        if (seed.GetValueKind() != JsonValueKind.Number || !seed.AsValue().TryGetValue<long>(out var value)
+            || value < 0 || value > int.MaxValue)
+        {
+            throw EmulatorErrors.InvalidPayload($"'seed' must be an integer from 0 to 2147483647; got {seed.ToJsonString()}.", "seed");
+        }
+
+        return value;
+    }
+
+    private static string? Suffix(JsonObject body)
+    {
+        var suffix = String(body, "suffix");
+        if (suffix is not null && suffix.Length > 40)
+        {
+            throw EmulatorErrors.InvalidPayload($"'suffix' has {suffix.Length} characters; Azure allows at most 40.", "suffix");
+        }
+
+        return suffix;
+    }
+
+    private static Dictionary<string, string>? Metadata(JsonObject body)
+    {
+        if (body["metadata"] is null)
+        {
+            return null;
+        }
+
+        if (body["metadata"] is not JsonObject metadata)
+        {
+            throw EmulatorErrors.InvalidPayload("'metadata' must be an object of string values.", "metadata");
+        }
+
+        if (metadata.Count > 16)
+        {
+            throw EmulatorErrors.InvalidPayload($"'metadata' has {metadata.Count} pairs; the limit is 16.", "metadata");
+        }
+
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in metadata)
+        {
+            if (key.Length > 64)
+            {
+                throw EmulatorErrors.InvalidPayload($"metadata key '{key[..20]}…' is longer than 64 characters.", "metadata");
+            }
+
+            if (value is null || value.GetValueKind() != JsonValueKind.String || value.GetValue<string>().Length > 512)
+            {
+                throw EmulatorErrors.InvalidPayload($"metadata['{key}'] must be a string of at most 512 characters.", "metadata." + key);
+            }
+
+            result[key] = value.GetValue<string>();
+        }
+
+        return result;
+    }
+
+    /// <summary>A string field; null when absent; a 400 naming the field when present but not a string.</summary>
+    internal static string? String(JsonObject body, string name, string? param = null)
+    {
+        var value = body[name];
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (value.GetValueKind() != JsonValueKind.String)
+        {
+            throw EmulatorErrors.InvalidPayload($"'{param ?? name}' must be a string; got {value.ToJsonString()}.", param ?? name);
+        }
+
+        var text = value.GetValue<string>();
+        return text.Length == 0 ? null : text;
+    }
+}
