@@ -1,11 +1,18 @@
 using BenchmarkDotNet.Running;
 using RftInfra.Bench;
+using RftInfra.Bench.Datasets;
 
 // `dotnet run -c Release --project tests/RftInfra.Bench -- metrics` compares the text-similarity metrics with
-// their Python references; `-- --filter '*'` runs every benchmark.
+// their Python references; `-- datasets-interleaved [rounds] [sizeMB...]` cross-checks the dataset benchmark on
+// a noisy machine; `-- --filter '*'` runs every benchmark.
 if (args.Length > 0 && args[0] == "metrics")
 {
     return MetricsComparison.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "datasets-interleaved")
+{
+    return InterleavedDatasetRun.Run(args[1..]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

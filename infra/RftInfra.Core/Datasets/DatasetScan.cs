@@ -31,18 +31,17 @@ internal sealed class DatasetScan
     private readonly ValuePath[] _paths;
     private readonly byte[]?[] _firstNames;
     private readonly bool[] _foundInRow;
+    private readonly bool[] _matchesProperty;
     private readonly int[] _missingCounts;
     private readonly List<int>[] _missingLines;
 
-    // Prompt hashes: per message, the role and the hash of its unescaped text (built in _text); per row, the hash
-    // of those entries (built in _entries). One-shot XxHash3 over pooled buffers: no per-row allocation.
+    // Prompt hashes: the row's messages laid out in _text as [role][text length][text in canonical form] each,
+    // then one XxHash3 over that. A pooled buffer reused for every row: no per-row allocation.
     private readonly bool _hashing;
     private readonly IReadOnlySet<ulong>? _hashesToFind;
     private readonly HashSet<ulong>? _collectedHashes;
-    private byte[] _text = ArrayPool<byte>.Shared.Rent(64 * 1024);
+    private byte[] _text = [];
     private int _textLength;
-    private byte[] _entries = ArrayPool<byte>.Shared.Rent(1024);
-    private int _entriesLength;
     private readonly List<int> _leakedLines = [];
     private int _leakedCount;
 
@@ -58,6 +57,7 @@ internal sealed class DatasetScan
         _paths = [.. request.RequiredItemPaths.Distinct()];
         _firstNames = new byte[]?[_paths.Length];
         _foundInRow = new bool[_paths.Length];
+        _matchesProperty = new bool[_paths.Length];
         _missingCounts = new int[_paths.Length];
         _missingLines = new List<int>[_paths.Length];
         for (var i = 0; i < _paths.Length; i++)
@@ -72,6 +72,10 @@ internal sealed class DatasetScan
         _hashesToFind = request.PromptHashesToFind;
         _collectedHashes = request.CollectPromptHashes ? [] : null;
         _hashing = _hashesToFind is not null || _collectedHashes is not null;
+        if (_hashing)
+        {
+            _text = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        }
     }
 
     private enum Role : byte
@@ -124,9 +128,11 @@ internal sealed class DatasetScan
 
     public DatasetReport ToReport(long bytes)
     {
-        ArrayPool<byte>.Shared.Return(_text);
-        ArrayPool<byte>.Shared.Return(_entries);
-        _text = _entries = [];
+        if (_hashing)
+        {
+            ArrayPool<byte>.Shared.Return(_text);
+            _text = [];
+        }
 
         foreach (var (code, count) in _countByCode)
         {
@@ -197,6 +203,11 @@ internal sealed class DatasetScan
         {
             ReportSyntaxError(line, lineNumber, end, ex);
         }
+        catch (InvalidOperationException)
+        {
+            // System.Text.Json refuses to unescape an unpaired surrogate (\ud800) when comparing a key or role.
+            ReportInvalidEscape(ref reader, line, lineNumber, "a key or value");
+        }
     }
 
     private void ScanRow(ref Utf8JsonReader reader, ReadOnlySpan<byte> line, int lineNumber)
@@ -227,9 +238,9 @@ internal sealed class DatasetScan
             var isMessages = reader.ValueTextEquals("messages"u8);
             var isTools = !isMessages && reader.ValueTextEquals("tools"u8);
             reader.Read();
-            if (matched != 0)
+            if (matched)
             {
-                ResolveRequiredPaths(ref reader, matched);
+                ResolveRequiredPaths(ref reader);
             }
 
             if (isMessages)
@@ -273,7 +284,7 @@ internal sealed class DatasetScan
 
         if (_messagesHashed)
         {
-            var hash = XxHash3.HashToUInt64(_entries.AsSpan(0, _entriesLength));
+            var hash = XxHash3.HashToUInt64(_text.AsSpan(0, _textLength));
             _collectedHashes?.Add(hash);
             if (_hashesToFind?.Contains(hash) == true)
             {
@@ -307,27 +318,25 @@ internal sealed class DatasetScan
         }
     }
 
-    /// <summary>A bit per required path whose first property is the current property name (first 64 paths).</summary>
-    private ulong MatchFirstNames(ref Utf8JsonReader reader)
+    /// <summary>Marks the required paths (not yet found in this row) whose first property is the current property name.</summary>
+    private bool MatchFirstNames(ref Utf8JsonReader reader)
     {
-        ulong matched = 0;
-        for (var i = 0; i < _paths.Length && i < 64; i++)
+        var any = false;
+        for (var i = 0; i < _paths.Length; i++)
         {
-            if (!_foundInRow[i] && _firstNames[i] is { } name && reader.ValueTextEquals(name))
-            {
-                matched |= 1UL << i;
-            }
+            _matchesProperty[i] = !_foundInRow[i] && _firstNames[i] is { } name && reader.ValueTextEquals(name);
+            any |= _matchesProperty[i];
         }
 
-        return matched;
+        return any;
     }
 
     /// <summary>Walks the rest of each matched path on a copy of the reader, leaving the reader where it was.</summary>
-    private void ResolveRequiredPaths(ref Utf8JsonReader reader, ulong matched)
+    private void ResolveRequiredPaths(ref Utf8JsonReader reader)
     {
-        for (var i = 0; i < _paths.Length && i < 64; i++)
+        for (var i = 0; i < _paths.Length; i++)
         {
-            if ((matched & (1UL << i)) != 0)
+            if (_matchesProperty[i])
             {
                 var copy = reader;
                 _foundInRow[i] = Resolve(ref copy, _paths[i].Segments, 1);
@@ -406,7 +415,7 @@ internal sealed class DatasetScan
         }
 
         var arrayStart = reader.TokenStartIndex;
-        _entriesLength = 0;
+        _textLength = 0;
 
         var index = -1;
         var lastRole = Role.None;
@@ -460,7 +469,12 @@ internal sealed class DatasetScan
         long roleStart = messageStart;
         var content = ContentKind.Missing;
         long contentStart = messageStart;
-        _textLength = 0;
+        var header = _textLength;
+        if (_hashing)
+        {
+            Reserve(5);
+            _textLength += 5;
+        }
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -504,15 +518,8 @@ internal sealed class DatasetScan
 
         if (_hashing)
         {
-            if (_entriesLength + 9 > _entries.Length)
-            {
-                Grow(ref _entries, _entriesLength, _entriesLength + 9);
-            }
-
-            _entries[_entriesLength] = (byte)role;
-            BinaryPrimitives.WriteUInt64LittleEndian(
-                _entries.AsSpan(_entriesLength + 1), XxHash3.HashToUInt64(_text.AsSpan(0, _textLength)));
-            _entriesLength += 9;
+            _text[header] = (byte)role;
+            BinaryPrimitives.WriteInt32LittleEndian(_text.AsSpan(header + 1), _textLength - header - 5);
         }
 
         return role;
@@ -713,11 +720,16 @@ internal sealed class DatasetScan
             return;
         }
 
+        if (!_hashing)
+        {
+            return;
+        }
+
         if (firstU < 0 && raw.IndexOf("\\/"u8) < 0)
         {
             Hash(raw);
         }
-        else if (_hashing)
+        else
         {
             HashCanonical(raw);
         }
@@ -859,21 +871,21 @@ internal sealed class DatasetScan
             return;
         }
 
-        if (_textLength + text.Length > _text.Length)
-        {
-            Grow(ref _text, _textLength, _textLength + text.Length);
-        }
-
+        Reserve(text.Length);
         text.CopyTo(_text.AsSpan(_textLength));
         _textLength += text.Length;
     }
 
-    private static void Grow(ref byte[] buffer, int used, int needed)
+    /// <summary>Makes room for <paramref name="bytes"/> more in <see cref="_text"/> (it grows to the longest row's messages).</summary>
+    private void Reserve(int bytes)
     {
-        var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, buffer.Length * 2));
-        buffer.AsSpan(0, used).CopyTo(bigger);
-        ArrayPool<byte>.Shared.Return(buffer);
-        buffer = bigger;
+        if (_textLength + bytes > _text.Length)
+        {
+            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_textLength + bytes, _text.Length * 2));
+            _text.AsSpan(0, _textLength).CopyTo(bigger);
+            ArrayPool<byte>.Shared.Return(_text);
+            _text = bigger;
+        }
     }
 
     private static int Hex4(ReadOnlySpan<byte> hex)

@@ -1,28 +1,29 @@
+using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
-using System.Text.Json;
 using RftInfra.Core.Datasets;
 using RftInfra.Core.Templates;
 
 namespace RftInfra.Bench.Datasets;
 
 /// <summary>
-/// `rft validate`'s dataset pass against bare System.Text.Json loops over the same generated RFT JSONL, in the
-/// same run. The file is generated once per benchmark case into a temporary directory (it is in the page cache
-/// while measured, so this is CPU throughput, not disk) and deleted afterwards.
-/// Run: <c>dotnet run -c Release --project tests/RftInfra.Bench -- --filter '*DatasetScan*' --job short</c>.
+/// `rft validate`'s dataset pass against a bare System.Text.Json loop over the same generated RFT JSONL, in the
+/// same run. The file is generated once per benchmark case into a temporary directory (it sits in the page cache
+/// while measured, so this is CPU throughput, not disk) and deleted afterwards. Run:
+/// <c>dotnet run -c Release --project tests/RftInfra.Bench -- --filter '*DatasetScan*' --job short</c>.
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(Config))]
-public class DatasetScanBenchmarks
+public abstract class DatasetScanBenchmarksBase
 {
     private string _directory = "";
     private string _path = "";
     private DatasetScanRequest _request = null!;
     private DatasetScanRequest _leakRequest = null!;
 
-    [Params(100, 1024)]
-    public int SizeMB { get; set; }
+    public abstract int SizeMB { get; set; }
+
+    protected abstract bool Multilingual { get; }
 
     [GlobalSetup]
     public void Setup()
@@ -30,7 +31,7 @@ public class DatasetScanBenchmarks
         _directory = Path.Combine(Path.GetTempPath(), "rft-bench-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(_directory);
         _path = Path.Combine(_directory, "train.jsonl");
-        RftJsonlGenerator.Write(_path, (long)SizeMB << 20);
+        RftJsonlGenerator.Write(_path, (long)SizeMB << 20, Multilingual);
         var answer = TemplateParser.ParsePath("item.reference_answer", 0, [])!;
         _request = new DatasetScanRequest(_path, "data/train.jsonl", DatasetRole.Training, [answer]);
         _leakRequest = _request with { PromptHashesToFind = new HashSet<ulong> { 1, 2, 3 } };
@@ -39,7 +40,7 @@ public class DatasetScanBenchmarks
     [GlobalCleanup]
     public void Cleanup() => Directory.Delete(_directory, recursive: true);
 
-    /// <summary>The floor: split lines with the scanner's own line reader, and read every token of every line.</summary>
+    /// <summary>The floor: split lines with the scanner's own line reader and read every token of every line.</summary>
     [Benchmark(Baseline = true)]
     public long BareUtf8JsonReaderLoop()
     {
@@ -57,25 +58,11 @@ public class DatasetScanBenchmarks
         return tokens;
     }
 
-    /// <summary>What a quick script does: <c>File.ReadLines</c> and <c>JsonDocument.Parse</c> per line.</summary>
-    [Benchmark]
-    public int NaiveJsonDocumentLoop()
-    {
-        var rows = 0;
-        foreach (var line in File.ReadLines(_path))
-        {
-            using var document = JsonDocument.Parse(line);
-            rows += document.RootElement.ValueKind == JsonValueKind.Object ? 1 : 0;
-        }
-
-        return rows;
-    }
-
-    /// <summary>Every dataset check, with one required <c>item.reference_answer</c> path.</summary>
+    /// <summary>Every dataset check (UTF-8, JSON, row shape, roles, content, one required <c>item.reference_answer</c>).</summary>
     [Benchmark]
     public int Scan() => Check(DatasetScanner.Scan(_request));
 
-    /// <summary>The same, plus the prompt hash of every row for the train/validation leakage check.</summary>
+    /// <summary>The same, plus every row's prompt hash looked up for the train/validation leakage check.</summary>
     [Benchmark]
     public int ScanWithLeakCheck() => Check(DatasetScanner.Scan(_leakRequest));
 
@@ -88,4 +75,22 @@ public class DatasetScanBenchmarks
     {
         public Config() => AddColumn(new ThroughputColumn());
     }
+}
+
+/// <summary>English-dominant prompts (1 word in 50 non-ASCII), 100 MB and 1 GB: allocations must not grow with size.</summary>
+public class DatasetScanBenchmarks : DatasetScanBenchmarksBase
+{
+    [Params(100, 1024)]
+    public override int SizeMB { get; set; }
+
+    protected override bool Multilingual => false;
+}
+
+/// <summary>Multilingual prompts (1 word in 6 non-ASCII): UTF-8 validation, which the bare loop skips, costs more.</summary>
+public class DatasetScanMultilingualBenchmarks : DatasetScanBenchmarksBase
+{
+    [Params(100)]
+    public override int SizeMB { get; set; }
+
+    protected override bool Multilingual => true;
 }

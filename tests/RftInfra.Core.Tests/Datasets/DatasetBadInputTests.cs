@@ -112,6 +112,18 @@ public sealed class DatasetBadInputTests : IDisposable
         Assert.Empty(_files.Scan("""{"messages":[{"role":"user","content":"a\u0000b"}]}""").Diagnostics);
     }
 
+    [Theory]
+    [InlineData("""{"messages":[{"role":"\ud800","content":"a"}]}""")]
+    [InlineData("""{"\ud800":1,"messages":[{"role":"user","content":"a"}]}""")]
+    [InlineData("""{"messages":[{"role":"user","content":[{"type":"\udc00","text":"a"}]}]}""")]
+    [InlineData("""{"messages":[{"\udc00":"user","content":"a"}]}""")]
+    public void LoneSurrogatesInKeysAndRoles_FindingNotCrash(string row)
+    {
+        var report = _files.Scan($"{Good}\n{row}\n{Good}\n", [DatasetScannerTests.Path("item.reference_answer")], collect: true);
+        Assert.NotEmpty(report.Diagnostics);
+        Assert.All(report.Diagnostics, d => Assert.Equal(2, d.Position.Line));
+    }
+
     [Fact]
     public void WrongTypesEverywhere_EveryLineNamed()
     {
