@@ -22,6 +22,7 @@ public static class RftCommand
     {
         yield return VersionCommand.Create(io);
         yield return ValidateCommand.Create(io);
+        yield return GradeCommand.Create(io);
         yield return EmulatorCommand.Create(io);
         yield return PreviewSummaryCommand.Create(io);
         yield return PromotePlanCommand.Create(io);

@@ -1,0 +1,430 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using RftInfra.Core.Diagnostics;
+using RftInfra.Core.Graders;
+using RftInfra.Core.Graders.Evaluation;
+
+namespace RftInfra.Cli.Commands;
+
+/// <summary>The arguments of `rft grade`, bound once from the parse result.</summary>
+public sealed record GradeArguments(
+    string Root,
+    string? Grader,
+    string? Data,
+    string? Samples,
+    string? SampleText,
+    bool Rows,
+    string Format,
+    string? Plot,
+    bool Check,
+    double PythonTimeoutSeconds);
+
+/// <summary>
+/// `rft grade`: runs a grader locally over a dataset and model outputs and shows the reward distribution, or
+/// (`--check`) runs the graders' sidecar tests.
+/// </summary>
+public static class GradeCommand
+{
+    public static Command Create(IOContext io)
+    {
+        var root = new Option<string>("--root") { Description = "Directory that relative paths (and graders/ for --check) are resolved against.", DefaultValueFactory = _ => "." };
+        var grader = new Option<string?>("--grader") { Description = "The grader file (graders/x.json or .yaml)." };
+        var data = new Option<string?>("--data") { Description = "The dataset (JSONL, one row per line): the item namespace." };
+        var samples = new Option<string?>("--samples") { Description = "Model outputs, one JSON value per line; line N pairs with row N of --data. A JSON string is the output text; an object or array is JSON output." };
+        var sampleText = new Option<string?>("--sample-text") { Description = "One model output tried against every row of --data." };
+        var rows = new Option<bool>("--rows") { Description = "Also print each row's reward." };
+        var format = new Option<string>("--format") { Description = "text or json (json: stdout carries only JSON).", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json");
+        var plot = new Option<string?>("--plot") { Description = "Write a PNG histogram of the rewards to this file." };
+        var check = new Option<bool>("--check") { Description = "Run the grader tests (graders/<name>.tests.jsonl) of --grader, or of every grader under graders/." };
+        var pythonTimeout = new Option<double>("--python-timeout") { Description = "Seconds a python grader's grade() may take per row (the service allows 120).", DefaultValueFactory = _ => PythonGraderRunner.DefaultTimeout.TotalSeconds };
+
+        var command = new Command("grade", "Run a grader locally: rewards for model outputs, the reward distribution, grader tests.");
+        foreach (var option in new Option[] { root, grader, data, samples, sampleText, rows, format, plot, check, pythonTimeout })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var arguments = new GradeArguments(
+                parseResult.GetValue(root)!, parseResult.GetValue(grader), parseResult.GetValue(data),
+                parseResult.GetValue(samples), parseResult.GetValue(sampleText), parseResult.GetValue(rows),
+                parseResult.GetValue(format)!, parseResult.GetValue(plot), parseResult.GetValue(check),
+                parseResult.GetValue(pythonTimeout));
+            return await RunAsync(arguments, io, cancellationToken);
+        });
+        return command;
+    }
+
+    public static async Task<int> RunAsync(GradeArguments args, IOContext io, CancellationToken cancellationToken)
+    {
+        if (args.PythonTimeoutSeconds <= 0)
+        {
+            return Usage(io, "--python-timeout must be a positive number of seconds.");
+        }
+
+        var options = new GraderEngineOptions { PythonTimeout = TimeSpan.FromSeconds(args.PythonTimeoutSeconds) };
+        return args.Check ? await CheckAsync(args, options, io, cancellationToken) : await GradeAsync(args, options, io, cancellationToken);
+    }
+
+    private static async Task<int> CheckAsync(GradeArguments args, GraderEngineOptions options, IOContext io, CancellationToken cancellationToken)
+    {
+        GraderTestReport report;
+        if (args.Grader is not null)
+        {
+            var path = Path.Combine(args.Root, args.Grader);
+            if (!File.Exists(path))
+            {
+                return Usage(io, $"grader file '{args.Grader}' not found.");
+            }
+
+            if (!File.Exists(GraderTestRunner.SidecarPath(path)))
+            {
+                return Usage(io, $"'{args.Grader}' has no grader tests: write {GraderTestRunner.SidecarPath(args.Grader)} " +
+                    "(one line per test: {\"item\": {…}, \"sample\": \"…\", \"expected\": 1, \"note\": \"…\"}).");
+            }
+
+            report = await GraderTestRunner.RunAsync(path, args.Grader, options, cancellationToken);
+        }
+        else
+        {
+            report = await GraderTestRunner.RunAllAsync(Path.Combine(args.Root, "graders"), "graders", options, cancellationToken);
+        }
+
+        if (args.Format == "json")
+        {
+            var json = new JsonObject
+            {
+                ["passed"] = report.Passed,
+                ["failed"] = report.Failed,
+                ["not_scored"] = report.NotScored,
+                ["diagnostics"] = DiagnosticsJson(report.Diagnostics),
+            };
+            io.Out.WriteLine(json.ToJsonString(JsonOptions));
+        }
+        else
+        {
+            foreach (var diagnostic in report.Diagnostics)
+            {
+                io.Out.WriteLine(diagnostic.ToString());
+            }
+
+            io.Out.WriteLine($"grader tests: {report.Passed} passed, {report.Failed} failed, {report.NotScored} not run offline.");
+        }
+
+        return report.HasErrors ? ExitCodes.Failed : ExitCodes.Success;
+    }
+
+    private static async Task<int> GradeAsync(GradeArguments args, GraderEngineOptions options, IOContext io, CancellationToken cancellationToken)
+    {
+        if (args.Grader is null || args.Data is null)
+        {
+            return Usage(io, "give --grader and --data (and --samples or --sample-text), or --check to run grader tests.");
+        }
+
+        if ((args.Samples is null) == (args.SampleText is null))
+        {
+            return Usage(io, "give exactly one of --samples FILE (one output per data row) and --sample-text TEXT.");
+        }
+
+        foreach (var (option, file) in new[] { ("--grader", args.Grader), ("--data", args.Data), ("--samples", args.Samples) })
+        {
+            if (file is not null && !File.Exists(Path.Combine(args.Root, file)))
+            {
+                return Usage(io, $"{option} file '{file}' not found.");
+            }
+        }
+
+        var diagnostics = new List<Diagnostic>();
+        var grader = GradeInputs.ReadGrader(Path.Combine(args.Root, args.Grader), args.Grader, diagnostics);
+        var dataLines = GradeInputs.ReadJsonl(Path.Combine(args.Root, args.Data), args.Data, diagnostics) ?? [];
+        var items = new List<(int Line, JsonObject Item)>();
+        foreach (var line in dataLines)
+        {
+            if (line.Value is JsonObject item)
+            {
+                items.Add((line.Line, item));
+            }
+            else
+            {
+                diagnostics.Add(new Diagnostic(GradeCodes.JsonlLineInvalid, DiagnosticSeverity.Error, args.Data,
+                    new SourcePosition(line.Line, 1), $"line {line.Line} is not a JSON object: each dataset row is an object.", null));
+            }
+        }
+
+        List<JsonObject> samples;
+        if (args.Samples is not null)
+        {
+            var sampleLines = GradeInputs.ReadJsonl(Path.Combine(args.Root, args.Samples), args.Samples, diagnostics) ?? [];
+            samples = sampleLines.Select(l => GraderSample.FromValue(l.Value)).ToList();
+            if (diagnostics.Count == 0 && samples.Count != items.Count)
+            {
+                diagnostics.Add(new Diagnostic(GradeCodes.SampleCountMismatch, DiagnosticSeverity.Error, args.Samples,
+                    SourcePosition.None,
+                    $"{args.Samples} has {samples.Count} outputs but {args.Data} has {items.Count} rows; output N is graded against row N.",
+                    "Give one output per data row, in the same order (blank lines are skipped in both)."));
+            }
+        }
+        else
+        {
+            samples = items.Select(_ => GraderSample.FromText(args.SampleText!)).ToList();
+        }
+
+        if (grader is null || diagnostics.Count > 0)
+        {
+            foreach (var diagnostic in diagnostics)
+            {
+                io.Error.WriteLine(diagnostic.ToString());
+            }
+
+            return ExitCodes.Failed;
+        }
+
+        if (items.Count == 0)
+        {
+            return Usage(io, $"{args.Data} has no rows.");
+        }
+
+        var results = new List<GradeResult>(items.Count);
+        await using (var engine = new GraderEngine(options))
+        {
+            for (var i = 0; i < items.Count; i++)
+            {
+                results.Add(await engine.GradeAsync(grader, items[i].Item, samples[i], cancellationToken));
+            }
+
+            var summary = RewardSummary.Compute(grader, results);
+            var pythonNote = ContainsPython(grader) ? engine.Python.IsolationNote : null;
+            if (args.Format == "json")
+            {
+                io.Out.WriteLine(Json(args, grader, items, results, summary, pythonNote).ToJsonString(JsonOptions));
+            }
+            else
+            {
+                WriteText(io.Out, args, grader, items, results, summary, pythonNote);
+            }
+
+            if (args.Plot is not null && summary.Scored > 0)
+            {
+                var plotPath = Path.Combine(args.Root, args.Plot);
+                GradePlot.Write(plotPath, $"{grader.Name}: rewards on {Path.GetFileName(args.Data)} (n = {summary.Scored})", summary);
+                io.Error.WriteLine($"wrote {args.Plot}");
+            }
+            else if (args.Plot is not null)
+            {
+                io.Error.WriteLine($"no plot written: no row could be scored offline.");
+            }
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private static void WriteText(
+        TextWriter o, GradeArguments args, Grader grader, List<(int Line, JsonObject Item)> items,
+        List<GradeResult> results, RewardSummary s, string? pythonNote)
+    {
+        o.WriteLine($"grader {grader.Name} ({grader.Type}) on {args.Data}: {s.Count} rows, {s.Scored} scored");
+        if (args.Rows)
+        {
+            for (var i = 0; i < results.Count; i++)
+            {
+                var r = results[i];
+                var text = new StringBuilder($"  row {i + 1} (line {items[i].Line}): ");
+                text.Append(r.Reward is { } reward ? F(reward) : "not scored");
+                if (r.SubRewards.Count > 0)
+                {
+                    text.Append("  [").Append(string.Join(", ", r.SubRewards.Select(x => $"{x.Key}={(x.Value is { } v ? F(v) : "-")}"))).Append(']');
+                }
+
+                if (r.Passed is { } passed)
+                {
+                    text.Append(passed ? "  pass" : "  fail");
+                }
+
+                foreach (var e in r.Errors)
+                {
+                    text.Append($"  {e.Kind} ({e.Grader}): {e.Message}");
+                }
+
+                if (r.NotScoredReason is not null && i == results.FindIndex(x => x.NotScoredReason == r.NotScoredReason))
+                {
+                    text.Append($"  ({r.NotScoredReason})");
+                }
+
+                o.WriteLine(text.ToString());
+                foreach (var prompt in r.Prompts)
+                {
+                    o.WriteLine($"    prompt of {prompt.Grader} for {prompt.Model}:");
+                    foreach (var message in prompt.Messages)
+                    {
+                        var content = message.Content.Replace("\n", "\\n", StringComparison.Ordinal);
+                        o.WriteLine($"      {message.Role}: {(content.Length > 300 ? content[..300] + "…" : content)}");
+                    }
+                }
+            }
+        }
+
+        if (s.Scored > 0)
+        {
+            o.WriteLine($"  reward: mean {F(s.Mean)}  std {F(s.Std)}  min {F(s.Min)}  max {F(s.Max)}");
+            o.WriteLine($"  zero: {RewardSummary.Percent(s.ZeroShare)}  full marks ({F(s.ScaleMax)}): {RewardSummary.Percent(s.MaxShare)}  " +
+                $"pass (≥ {F(s.PassThreshold)}, {s.PassRule}): {RewardSummary.Percent(s.PassShare)}, failures {RewardSummary.Percent(1 - s.PassShare)} (target 25–50 %)");
+            o.WriteLine("  histogram:");
+            var widest = Math.Max(1, s.Histogram.Max(b => b.Count));
+            for (var i = 0; i < s.Histogram.Count; i++)
+            {
+                var bin = s.Histogram[i];
+                var bar = new string('█', (int)Math.Round(40.0 * bin.Count / widest));
+                var close = i == s.Histogram.Count - 1 ? ']' : ')';
+                o.WriteLine($"    [{F(bin.Low),5}, {F(bin.High),5}{close} {bar} {bin.Count}");
+            }
+        }
+
+        if (s.SubGraderMeans.Count > 0)
+        {
+            o.WriteLine("  sub-grader means: " + string.Join("  ", s.SubGraderMeans.Select(m => $"{m.Key} {F(m.Value)}")));
+        }
+
+        if (s.ErrorCounts.Count > 0)
+        {
+            o.WriteLine("  errors (scored 0): " + string.Join("  ", s.ErrorCounts.Select(e => $"{e.Key} {e.Value}")));
+        }
+
+        foreach (var (reason, count) in s.NotScoredReasons)
+        {
+            o.WriteLine($"  not scored: {count} rows: {reason}");
+        }
+
+        if (pythonNote is not null)
+        {
+            o.WriteLine($"  note: {pythonNote}");
+        }
+
+        foreach (var warning in s.Warnings)
+        {
+            o.WriteLine($"warning ({warning.Kind}): {warning.Message}");
+        }
+    }
+
+    private static JsonObject Json(
+        GradeArguments args, Grader grader, List<(int Line, JsonObject Item)> items, List<GradeResult> results,
+        RewardSummary s, string? pythonNote)
+    {
+        var summary = new JsonObject
+        {
+            ["count"] = s.Count,
+            ["scored"] = s.Scored,
+            ["mean"] = s.Mean,
+            ["std"] = s.Std,
+            ["min"] = s.Min,
+            ["max"] = s.Max,
+            ["scale"] = new JsonArray(s.ScaleMin, s.ScaleMax),
+            ["pass_threshold"] = s.PassThreshold,
+            ["pass_rule"] = s.PassRule,
+            ["zero_share"] = s.ZeroShare,
+            ["max_share"] = s.MaxShare,
+            ["pass_share"] = s.PassShare,
+            ["histogram"] = new JsonArray(s.Histogram.Select(b => (JsonNode)new JsonObject
+            {
+                ["low"] = b.Low,
+                ["high"] = b.High,
+                ["count"] = b.Count,
+            }).ToArray()),
+            ["sub_grader_means"] = new JsonObject(s.SubGraderMeans.Select(m => new KeyValuePair<string, JsonNode?>(m.Key, m.Value))),
+            ["errors"] = new JsonObject(s.ErrorCounts.Select(e => new KeyValuePair<string, JsonNode?>(e.Key, e.Value))),
+            ["not_scored"] = new JsonObject(s.NotScoredReasons.Select(e => new KeyValuePair<string, JsonNode?>(e.Key, e.Value))),
+            ["warnings"] = new JsonArray(s.Warnings.Select(w => (JsonNode)new JsonObject { ["kind"] = w.Kind, ["message"] = w.Message }).ToArray()),
+        };
+        var json = new JsonObject
+        {
+            ["grader"] = grader.Name,
+            ["type"] = grader.Type,
+            ["data"] = args.Data,
+            ["summary"] = summary,
+        };
+        if (pythonNote is not null)
+        {
+            json["note"] = pythonNote;
+        }
+
+        if (args.Rows)
+        {
+            json["rows"] = new JsonArray(results.Select((r, i) => (JsonNode)RowJson(items[i].Line, r)).ToArray());
+        }
+
+        return json;
+    }
+
+    private static JsonObject RowJson(int line, GradeResult r)
+    {
+        var row = new JsonObject { ["line"] = line, ["reward"] = r.Reward };
+        if (r.Passed is { } passed)
+        {
+            row["passed"] = passed;
+        }
+
+        if (r.SubRewards.Count > 0)
+        {
+            row["sub_rewards"] = new JsonObject(r.SubRewards.Select(x => new KeyValuePair<string, JsonNode?>(x.Key, x.Value)));
+        }
+
+        if (r.Errors.Count > 0)
+        {
+            row["errors"] = new JsonArray(r.Errors.Select(e => (JsonNode)new JsonObject
+            {
+                ["kind"] = e.Kind,
+                ["grader"] = e.Grader,
+                ["message"] = e.Message,
+            }).ToArray());
+        }
+
+        if (r.NotScoredReason is not null)
+        {
+            row["not_scored"] = r.NotScoredReason;
+        }
+
+        if (r.Prompts.Count > 0)
+        {
+            row["prompts"] = new JsonArray(r.Prompts.Select(p => (JsonNode)new JsonObject
+            {
+                ["grader"] = p.Grader,
+                ["model"] = p.Model,
+                ["messages"] = new JsonArray(p.Messages.Select(m => (JsonNode)new JsonObject { ["role"] = m.Role, ["content"] = m.Content }).ToArray()),
+            }).ToArray());
+        }
+
+        return row;
+    }
+
+    private static JsonArray DiagnosticsJson(IEnumerable<Diagnostic> diagnostics) =>
+        new(diagnostics.Select(d => (JsonNode)new JsonObject
+        {
+            ["code"] = d.Code,
+            ["severity"] = d.Severity.ToString().ToLowerInvariant(),
+            ["file"] = d.File,
+            ["line"] = d.Position.Line,
+            ["message"] = d.Message,
+            ["hint"] = d.Hint,
+        }).ToArray());
+
+    private static bool ContainsPython(Grader grader) =>
+        grader is PythonGrader || (grader is MultiGrader m && m.Graders.Any(g => g.Value is PythonGrader));
+
+    private static int Usage(IOContext io, string message)
+    {
+        io.Error.WriteLine($"rft grade: {message}");
+        return ExitCodes.UsageOrIo;
+    }
+
+    private static string F(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
+
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+}
