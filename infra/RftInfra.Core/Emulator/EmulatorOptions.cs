@@ -47,6 +47,12 @@ public sealed record EmulatorOptions
     /// </summary>
     public IReadOnlySet<string>? Deployments { get; init; }
 
+    /// <summary>
+    /// The emulated resource's Azure region (e.g. swedencentral): with it, a job's trainingType is checked against
+    /// the regions the kit's catalog lists for the model; null skips that check.
+    /// </summary>
+    public string? Region { get; init; }
+
     /// <summary>Answer the dated surface's create without <c>trainingType</c> with the service's misleading error.</summary>
     public bool RequireTrainingTypeOnDatedSurface { get; init; }
 }

@@ -248,7 +248,7 @@ internal static partial class EmulatorRoutes
             throw EmulatorErrors.MissingField("grader");
         }
 
-        GraderShapeChecks.Check(grader, "grader", forTraining: false);
+        ServiceBodyChecks.CheckGrader(grader, "grader", forTraining: false);
         return grader;
     }
 

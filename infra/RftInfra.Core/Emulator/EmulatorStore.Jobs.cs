@@ -21,7 +21,7 @@ internal sealed partial class EmulatorStore
 
     public JobRecord CreateJob(JsonObject body, ApiSurface surface) => Locked(() =>
     {
-        var request = JobRequestChecks.Check(body, surface, _options.RequireTrainingTypeOnDatedSurface);
+        var request = JobRequestChecks.Check(body, surface, _options.RequireTrainingTypeOnDatedSurface, _options.Region);
         CheckJobFile(request.TrainingFile, "training_file");
         if (request.ValidationFile is not null)
         {

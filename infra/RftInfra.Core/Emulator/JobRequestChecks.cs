@@ -38,7 +38,7 @@ internal static class JobRequestChecks
 
     private static readonly HashSet<string> ReasoningEfforts = ["default", "low", "medium", "high"];
 
-    public static JobRequest Check(JsonObject body, ApiSurface surface, bool requireTrainingType)
+    public static JobRequest Check(JsonObject body, ApiSurface surface, bool requireTrainingType, string? region = null)
     {
         var model = String(body, "model") ?? throw EmulatorErrors.MissingField("model");
         var trainingType = body["trainingType"];
@@ -79,6 +79,7 @@ internal static class JobRequestChecks
             }
 
             CheckReinforcement(method!);
+            ServiceBodyChecks.CheckReinforcementJob(body, region);
         }
 
         return new JobRequest(
@@ -106,7 +107,7 @@ internal static class JobRequestChecks
             throw EmulatorErrors.MissingField("method.reinforcement.grader");
         }
 
-        GraderShapeChecks.Check(grader, "method.reinforcement.grader", forTraining: true);
+        ServiceBodyChecks.CheckGrader(grader, "method.reinforcement.grader", forTraining: true);
         if (reinforcement["response_format"] is { } format)
         {
             CheckResponseFormat(format);

@@ -246,8 +246,7 @@ public sealed class FineTuningJobLifecycle(FineTuningClient client) : IResourceL
             Number(data, "valid_reward_mean") ?? Number(scores, "valid_reward_mean") ?? Number(data, "full_valid_mean_reward"));
     }
 
-    private static double? Number(JsonObject? bag, string key) =>
-        bag?[key] is JsonValue v && v.TryGetValue(out double d) ? d : null;
+    private static double? Number(JsonObject? bag, string key) => Props.Double(bag, key);
 
     private static JsonObject Outputs(FineTuningJob job, string specHash, JobMetrics? metrics) => new()
     {

@@ -11,7 +11,7 @@ namespace RftInfra.Core.Lifecycles;
 internal static class LifecycleChecks
 {
     /// <summary>The `rft validate` grader checks (types, fields, templates, model grader settings).</summary>
-    public static IReadOnlyList<Diagnostic> Grader(JsonObject grader, string file) => RftValidator.CheckGrader(grader, file);
+    public static IReadOnlyList<Diagnostic> Grader(JsonObject grader, string file) => RftValidator.CheckGrader(Props.Reparse(grader), file);
 
     public static IReadOnlyList<Diagnostic> Job(JsonObject inputs, string file)
     {
@@ -29,7 +29,8 @@ internal static class LifecycleChecks
         {
             // The job declaration as written (jobs/*.yaml): the full `rft validate` job checks, data files included
             // when dataRoot is given; they cover the inline or resolved grader too.
-            result.AddRange(RftValidator.CheckJob(declaration, file, Props.Obj(inputs, "grader"), Props.Str(inputs, "dataRoot")));
+            result.AddRange(RftValidator.CheckJob(
+                Props.Reparse(declaration), file, Props.Obj(inputs, "grader") is { } g ? Props.Reparse(g) : null, Props.Str(inputs, "dataRoot")));
         }
         else if (Props.Obj(inputs, "grader") is { } grader)
         {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -12,12 +13,21 @@ internal static class Props
     public static string? Str(JsonObject? bag, string key) =>
         bag?[key] is JsonValue v && v.TryGetValue(out string? s) ? s : null;
 
-    public static long? Long(JsonObject? bag, string key) => bag?[key] switch
-    {
-        JsonValue v when v.GetValueKind() == JsonValueKind.Number && v.TryGetValue(out long l) => l,
-        JsonValue v when v.GetValueKind() == JsonValueKind.Number && v.TryGetValue(out double d) && d == Math.Floor(d) => (long)d,
-        _ => null,
-    };
+    /// <summary>
+    /// A whole number however the node was made (parsed text, or a C# int/long/double from a provider): reading
+    /// through the JSON text avoids JsonValue's refusal to convert between CLR number types.
+    /// </summary>
+    public static long? Long(JsonObject? bag, string key) =>
+        Double(bag, key) is { } d && d == Math.Floor(d) && d >= long.MinValue && d <= long.MaxValue ? (long)d : null;
+
+    public static double? Double(JsonObject? bag, string key) =>
+        bag?[key] is JsonValue v && v.GetValueKind() == JsonValueKind.Number
+            && double.TryParse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d)
+            ? d
+            : null;
+
+    /// <summary>A copy whose values are all backed by parsed JSON (what the validator's readers expect).</summary>
+    public static JsonObject Reparse(JsonObject bag) => JsonNode.Parse(bag.ToJsonString())!.AsObject();
 
     public static JsonObject? Obj(JsonObject? bag, string key) => bag?[key] as JsonObject;
 

@@ -120,3 +120,36 @@ public class EmulatorGradersAndChatTests
         },
     };
 }
+
+public class EmulatorValidatorIntegrationTests
+{
+    [Fact]
+    public async Task ValidateGrader_RunsTheKitsValidatorAfterTheShapeChecks()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        var multi = JsonNode.Parse("""
+            {"type":"multi","name":"m","calculate_output":"exact + missing",
+             "graders":{"exact":{"type":"string_check","name":"e","input":"{{sample.output_text}}","reference":"{{item.answer}}","operation":"eq"}}}
+            """);
+
+        var result = await emulator.Post("/openai/v1/fine_tuning/alpha/graders/validate", new JsonObject { ["grader"] = multi });
+        TestEmulator.AssertError(400, "invalidPayload", result, "grader");
+        Assert.Matches(@"\(RFT\d+\)$", result.Body!["error"]!["message"]!.GetValue<string>());
+        Assert.Contains("missing", result.Body!["error"]!["message"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task CreateJob_TrainingTypeNotOfferedInTheResourcesRegion_Answers400()
+    {
+        await using var emulator = await TestEmulator.StartAsync(o => o with { Region = "francecentral" });
+        var body = TestEmulator.JobBody(await emulator.ProcessedFile(), await emulator.ProcessedFile());
+        body["trainingType"] = "standard";
+
+        var result = await emulator.Post("/openai/fine_tuning/jobs?api-version=2025-04-01-preview", body);
+        TestEmulator.AssertError(400, "invalidPayload", result);
+        Assert.Contains("francecentral", result.Body!["error"]!["message"]!.GetValue<string>());
+
+        body["trainingType"] = "globalStandard";
+        Assert.Equal(201, (await emulator.Post("/openai/fine_tuning/jobs?api-version=2025-04-01-preview", body)).Status);
+    }
+}

@@ -49,6 +49,35 @@ public class LifecycleEndToEndTests
     }
 
     [Fact]
+    public async Task TrainingFile_ContentTheServiceRefusesIsReportedAndNotLeftBehind()
+    {
+        await using var h = await LifecycleHarness.StartAsync();
+        var broken = h.Write("broken.jsonl", "{\"messages\": [\n");
+        var e = await Assert.ThrowsAsync<RftServiceException>(() => h.CreateFileAsync(broken));
+        Assert.Contains(broken, e.Message);
+        Assert.Contains("deleted again", e.Message);
+        Assert.Contains("'error'", e.Message);
+        Assert.Empty(await h.LiveFilesAsync());
+    }
+
+    [Fact]
+    public async Task TrainingFile_AboveTheMultipartLimitGoesThroughTheUploadsApiInParts()
+    {
+        await using var h = await LifecycleHarness.StartAsync(multipartLimit: 100);
+        var created = await h.CreateFileAsync(h.TrainPath);
+        Assert.Equal("processed", (string?)created.Outputs["status"]);
+        Assert.Equal(new FileInfo(h.TrainPath).Length, (long?)created.Outputs["bytes"]);
+        var calls = h.Emulator.Requests.Where(r => r.Method == "POST").Select(r => r.Path).ToList();
+        Assert.Equal("/openai/uploads", calls[0]);
+        Assert.True(calls.Count(c => c.EndsWith("/parts", StringComparison.Ordinal)) >= 2);
+        Assert.EndsWith("/complete", calls[^1]);
+        Assert.DoesNotContain("/openai/v1/files", calls);
+        var before = h.Emulator.Requests.Count;
+        Assert.Equal(created.Id, (await h.CreateFileAsync(h.TrainPath)).Id);
+        Assert.Equal(0, h.WriteCalls(before));
+    }
+
+    [Fact]
     public async Task TrainingFile_SamePathElsewhereIsAnUpdateWithoutUpload()
     {
         await using var h = await LifecycleHarness.StartAsync();
@@ -221,6 +250,30 @@ public class LifecycleEndToEndTests
         h.Tick();
         Assert.Equal(JobState.Cancelled, (await h.Client.GetJobAsync(created.Id)).Status.State);
         await h.Jobs.DeleteAsync(created.Id, created.Outputs); // terminal now: nothing to do
+    }
+
+    [Fact]
+    public async Task Job_PausedAndResumedByTheClient_ReadsAsPausedThenRunning()
+    {
+        await using var h = await LifecycleHarness.StartAsync();
+        var train = await h.CreateFileAsync(h.TrainPath);
+        var valid = await h.CreateFileAsync(h.ValidPath);
+        var inputs = LifecycleHarness.JobInputs(train, valid);
+        var created = await h.Jobs.CreateAsync(inputs, preview: false);
+        h.Tick(3);
+        Assert.Equal(JobState.Running, (await h.Client.GetJobAsync(created.Id)).Status.State);
+
+        Assert.Equal(JobState.Paused, (await h.Client.PauseJobAsync(created.Id)).Status.State);
+        h.Tick();
+        var paused = await h.Jobs.ReadAsync(created.Id, inputs, created.Outputs);
+        Assert.Equal("paused", (string?)paused.Outputs["status"]);
+        Assert.Equal(DiffResult.NoChange, h.Jobs.Diff(created.Id, inputs, paused.Outputs, inputs));
+
+        await h.Client.ResumeJobAsync(created.Id);
+        h.Tick();
+        Assert.Equal("running", (string?)(await h.Jobs.ReadAsync(created.Id, inputs, paused.Outputs)).Outputs["status"]);
+        var checkpoints = await h.Client.ListJobCheckpointsAsync(created.Id);
+        Assert.NotEmpty(checkpoints.Data);
     }
 
     [Fact]

@@ -43,6 +43,17 @@ internal sealed class LifecycleHarness : IAsyncDisposable
     public string TrainPath { get; }
     public string ValidPath { get; }
 
+    /// <summary>Tiny delays so faults cost milliseconds; a per-try timeout generous enough for a loaded machine.</summary>
+    public static readonly RetrySettings FastRetry = new()
+    {
+        MaxRetries = 4,
+        Delay = TimeSpan.FromMilliseconds(1),
+        MaxDelay = TimeSpan.FromMilliseconds(10),
+        AttemptTimeout = TimeSpan.FromSeconds(5),
+        UploadAttemptTimeout = TimeSpan.FromSeconds(5),
+        TotalTimeout = TimeSpan.FromSeconds(20),
+    };
+
     public static JsonObject Grader(string operation = "eq") => new()
     {
         ["type"] = "string_check",
@@ -52,7 +63,8 @@ internal sealed class LifecycleHarness : IAsyncDisposable
         ["operation"] = operation,
     };
 
-    public static async Task<LifecycleHarness> StartAsync(IReadOnlyList<FaultRule>? faults = null, RetrySettings? retry = null)
+    public static async Task<LifecycleHarness> StartAsync(
+        IReadOnlyList<FaultRule>? faults = null, RetrySettings? retry = null, long multipartLimit = 100L * 1024 * 1024)
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero));
         var emulator = new RftEmulator(new EmulatorOptions { ApiKey = Key, TimeProvider = clock, Pace = Pace, Faults = faults ?? [] });
@@ -60,18 +72,12 @@ internal sealed class LifecycleHarness : IAsyncDisposable
         var logger = new RecordingLogger();
         var client = new FineTuningClient(emulator.BaseUrl, new AzureKeyCredential(Key), new FineTuningClientOptions
         {
-            Retry = retry ?? new RetrySettings
-            {
-                MaxRetries = 4,
-                Delay = TimeSpan.FromMilliseconds(1),
-                MaxDelay = TimeSpan.FromMilliseconds(10),
-                AttemptTimeout = TimeSpan.FromMilliseconds(500),
-                UploadAttemptTimeout = TimeSpan.FromMilliseconds(500),
-                TotalTimeout = TimeSpan.FromSeconds(10),
-            },
+            Retry = retry ?? FastRetry,
             FilePollInterval = TimeSpan.FromMilliseconds(2),
             FileProcessingTimeout = TimeSpan.FromSeconds(10),
             Logger = logger,
+            MultipartUploadLimitBytes = multipartLimit,
+            UploadPartSizeBytes = 64,
         });
         return new LifecycleHarness(emulator, clock, client, logger);
     }
