@@ -224,7 +224,7 @@ public sealed partial class JobChecker(string file, SourceMap positions, RftCata
         {
             diagnostics.Add(JobDiagnostics.Deploy(file, At("deploy.sku"),
                 $"A Standard deployment of {model.Id} is not available in {region}.",
-                $"Use sku GlobalStandard, or region {string.Join(", ", standardRegions)}."));
+                $"Use sku GlobalStandard, or region {JobDiagnostics.OneOf(standardRegions)}."));
         }
     }
 

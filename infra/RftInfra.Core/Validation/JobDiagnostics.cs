@@ -110,7 +110,7 @@ public static class JobDiagnostics
             $"'{trainingType}' training of {model} is not available in {region}.",
             regions.Count == 0
                 ? $"{model} has no '{trainingType}' training; use another training_type."
-                : $"Use region {string.Join(", ", regions)} for '{trainingType}' training, or another training_type.");
+                : $"For '{trainingType}' training use region {OneOf(regions)}, or another training_type.");
 
     public static Diagnostic Hyperparameter(string file, SourcePosition at, string name, string problem) =>
         HyperparameterDescriptor.Create(file, at, $"hyperparameters.{name}: {problem}");
@@ -146,6 +146,10 @@ public static class JobDiagnostics
 
     public static Diagnostic Name(string file, SourcePosition at, string name) =>
         NameDescriptor.Create(file, at, $"Job name '{name}' is not valid.");
+
+    /// <summary>"a", "a or b", "a, b or c".</summary>
+    public static string OneOf(IReadOnlyList<string> values) =>
+        values.Count <= 1 ? string.Join("", values) : $"{string.Join(", ", values.Take(values.Count - 1))} or {values[^1]}";
 
     /// <summary>"1, 2, 3, 4, 5, …" — the first few of <paramref name="total"/> line numbers.</summary>
     public static string FormatLines(IReadOnlyList<int> lines, int total, int shown = 5) =>

@@ -112,6 +112,26 @@ public class DeclarationReaderTests
         Assert.Equal(2.0, document.Object!["hyperparameters"]!["n_epochs"]!.GetValue<double>());
     }
 
+    [Theory]
+    [InlineData("x.json", "{\r\n  \"n\": 2,\r\n  \"name\": \"qa\"\r\n}\r\n", 3, 11)]
+    [InlineData("x.yaml", "n: 2\r\nname: qa\r\n", 2, 7)]
+    public void ByteOrderMarkAndCrLf_Accepted(string name, string text, int line, int column)
+    {
+        var path = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + name);
+        File.WriteAllText(path, text, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        try
+        {
+            var document = DeclarationReader.ReadFile(path, name);
+            Assert.Empty(document.Diagnostics);
+            Assert.Equal("qa", document.Object!["name"]!.GetValue<string>());
+            Assert.Equal(new SourcePosition(line, column), document.Positions.Value("name"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Fact]
     public void MissingFile_IsUnreadableFinding()
     {

@@ -47,7 +47,7 @@ public class JobCheckTests
         { "RFT204", Base.Replace("o4-mini-2025-04-16", "gpt-5-2025-08-07", StringComparison.Ordinal).Replace("globalstandard", "standard", StringComparison.Ordinal), "private preview" },
         { "RFT205", Base.Replace("globalstandard", "global", StringComparison.Ordinal), "Did you mean 'globalstandard'?" },
         { "RFT206", Base.Replace("region: swedencentral", "region: Sweden Central", StringComparison.Ordinal), "Did you mean 'swedencentral'?" },
-        { "RFT207", Base.Replace("training_type: globalstandard", "training_type: standard", StringComparison.Ordinal).Replace("swedencentral", "westus3", StringComparison.Ordinal), "eastus2, swedencentral" },
+        { "RFT207", Base.Replace("training_type: globalstandard", "training_type: standard", StringComparison.Ordinal).Replace("swedencentral", "westus3", StringComparison.Ordinal), "region eastus2 or swedencentral" },
         { "RFT207", Base.Replace("training_type: globalstandard", "training_type: developer", StringComparison.Ordinal), "no 'developer' training" },
         { "RFT208", Base + "hyperparameters:\n  eval_interval: 30\n", "above the maximum 25" },
         { "RFT208", Base + "hyperparameters:\n  compute_multiplier: 0.1\n", "below the minimum 0.5" },

@@ -233,6 +233,31 @@ public class RootValidationTests
     }
 
     [Fact]
+    public void JsonJobFile_WithSchemaKey_AndYmlGrader_Clean()
+    {
+        using var root = TempRoot.Clean();
+        File.Delete(Path.Combine(root.Path, "jobs/qa.yaml"));
+        File.Delete(Path.Combine(root.Path, "graders/match.json"));
+        root.Write("graders/match.yml", "# yaml-language-server: $schema=../schemas/grader.schema.json\n$schema: ../schemas/grader.schema.json\ntype: string_check\nname: match\ninput: \"{{sample.output_text}}\"\nreference: \"{{item.reference_answer}}\"\noperation: eq\n");
+        root.Write("jobs/qa.json", """
+            {
+              "$schema": "../schemas/job.schema.json",
+              "name": "qa",
+              "model": "o4-mini-2025-04-16",
+              "training_file": "data/train.jsonl",
+              "validation_file": "data/valid.jsonl",
+              "grader": "match",
+              "training_type": "globalstandard",
+              "region": "swedencentral",
+              "hyperparameters": { "n_epochs": "auto", "eval_samples": 3 }
+            }
+            """);
+        var result = root.Validate();
+        Assert.True(result.Diagnostics.Count == 0, Describe(result.Diagnostics));
+        Assert.Equal((1, 1), (result.JobCount, result.GraderCount));
+    }
+
+    [Fact]
     public void NoJobs_Warning()
     {
         using var root = new TempRoot();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using RftInfra.Cli;
 using RftInfra.Cli.Commands;
 using RftInfra.Core.Diagnostics;
 using static RftInfra.Core.Tests.CliRunner;
@@ -57,8 +58,7 @@ public class ValidateCliTests
         Assert.Equal("graders/capital-match.json", location.GetProperty("artifactLocation").GetProperty("uri").GetString());
         Assert.Equal(5, location.GetProperty("region").GetProperty("startLine").GetInt32());
         var rules = run.GetProperty("tool").GetProperty("driver").GetProperty("rules").EnumerateArray().Select(r => r.GetProperty("id").GetString()).ToList();
-        Assert.Contains("RFT320", rules);
-        Assert.Contains("RFT017", rules);
+        Assert.Equal(["RFT320"], rules);
         Snapshot.Match("ValidateCliTests.BadRoot_Sarif", stdout);
     }
 
@@ -95,6 +95,25 @@ public class ValidateCliTests
         ValidationOutput.WriteText(coloured, result, color: true);
         Assert.DoesNotContain("\u001b[", plain.ToString(), StringComparison.Ordinal);
         Assert.Contains("\u001b[31merror\u001b[0m", coloured.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UnderGitHubActions_AnnotationsAfterTheReport()
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var io = new IOContext(TextReader.Null, stdout, stderr, IsGitHubActions: true);
+        var exit = ValidateCommand.Run(new ValidateArguments([], BadRoot, "text"), io);
+        Assert.Equal(1, exit);
+        var annotations = stdout.ToString().ReplaceLineEndings("\n").Split('\n').Where(l => l.StartsWith("::", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, annotations.Count);
+        Assert.All(annotations, a => Assert.Contains("graders/capital-match.json,line=5,col=16,title=RFT320::", a, StringComparison.Ordinal));
+
+        var json = new StringWriter();
+        var jsonErrors = new StringWriter();
+        ValidateCommand.Run(new ValidateArguments([], BadRoot, "json"), new IOContext(TextReader.Null, json, jsonErrors, IsGitHubActions: true));
+        using var document = JsonDocument.Parse(json.ToString());
+        Assert.Equal(2, jsonErrors.ToString().Split("::error ", StringSplitOptions.None).Length - 1);
     }
 
     [Fact]
