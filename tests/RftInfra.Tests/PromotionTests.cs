@@ -7,12 +7,15 @@ using CognitiveServices = Pulumi.AzureNative.CognitiveServices;
 
 namespace RftInfra.Tests;
 
+// Checked against Pulumi.Testing (Deployment.TestAsync(IMocks, TestOptions, Func<Task<IDictionary<string, object?>>>)
+// returning (Resources, Outputs), as StackTests uses it; IMocks.NewResourceAsync(MockResourceArgs) with a StackReference
+// answered by an "outputs" state) and Pulumi.AzureNative 3.x (CognitiveServices.Deployment Properties.Model.Source).
 /// <summary>
 /// The prod stack's promotions under Pulumi.Testing mocks: the dev stack is a mocked StackReference whose outputs
 /// are the same shape the dev program exports (<c>jobs</c>, <c>accounts</c>). Deployment.TestAsync must not run
 /// in parallel, hence the collection.
 /// </summary>
-[Collection("Pulumi")]
+[Collection(PulumiCollection.Name)]
 public class PromotionTests
 {
     private const string DevAccount =
@@ -89,7 +92,7 @@ public class PromotionTests
         Assert.DoesNotContain(resources, r => r.GetResourceType() == "pulumi:pulumi:StackReference");
     }
 
-    private static Task<ImmutableArray<Resource>> Run(string? promotions)
+    private static async Task<IEnumerable<Resource>> Run(string? promotions)
     {
         var config = new Dictionary<string, string>
         {
@@ -101,10 +104,37 @@ public class PromotionTests
             config["rft-infra:promotions"] = promotions;
         }
 
-        // Pulumi.Testing reads stack config from PULUMI_CONFIG (a JSON object of "namespace:key" → string).
+        // Pulumi.Testing reads stack config from PULUMI_CONFIG (a JSON object of "namespace:key" → string); restore
+        // it so the other stack tests in this process see their own config.
+        var previous = Environment.GetEnvironmentVariable("PULUMI_CONFIG");
         Environment.SetEnvironmentVariable("PULUMI_CONFIG", JsonSerializer.Serialize(config));
-        return Pulumi.Deployment.TestAsync<PromotionStack>(
-            new Mocks(JsonDocument.Parse(DevOutputs).RootElement), new TestOptions { IsPreview = false, StackName = "prod", ProjectName = "rft-infra" });
+        try
+        {
+            var (resources, _) = await Pulumi.Deployment.TestAsync(
+                new DevStackMocks(JsonDocument.Parse(DevOutputs).RootElement),
+                new TestOptions { IsPreview = false, StackName = "prod", ProjectName = "rft-infra" },
+                ProdPromotions);
+            return resources;
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("PULUMI_CONFIG", previous);
+        }
+    }
+
+    /// <summary>The part of the prod program under test: one prod account, then the promotions.</summary>
+    private static Task<IDictionary<string, object?>> ProdPromotions()
+    {
+        var group = new ResourceGroup("rg-rft-prod");
+        var account = new CognitiveServices.Account("rft-prod-swedencentral", new CognitiveServices.AccountArgs
+        {
+            ResourceGroupName = group.Name,
+            Location = "swedencentral",
+            Kind = "AIServices",
+            Sku = new CognitiveServices.Inputs.SkuArgs { Name = "S0" },
+        });
+        var promotions = Promotions.Deploy([new RegionAccount { Region = "swedencentral", Account = account }], group);
+        return Task.FromResult<IDictionary<string, object?>>(new Dictionary<string, object?> { ["promotions"] = promotions });
     }
 
     private static Task<T> Value<T>(Output<T> output)
@@ -118,27 +148,7 @@ public class PromotionTests
         return result.Task;
     }
 
-    /// <summary>The part of the prod program under test: one prod account, then the promotions.</summary>
-    public sealed class PromotionStack : Stack
-    {
-        public PromotionStack()
-        {
-            var group = new ResourceGroup("rg-rft-prod");
-            var account = new CognitiveServices.Account("rft-prod-swedencentral", new CognitiveServices.AccountArgs
-            {
-                ResourceGroupName = group.Name,
-                Location = "swedencentral",
-                Kind = "AIServices",
-                Sku = new CognitiveServices.Inputs.SkuArgs { Name = "S0" },
-            });
-            Promotions = RftInfra.Promotions.Deploy([new RegionAccount { Region = "swedencentral", Account = account }], group);
-        }
-
-        [Output("promotions")]
-        public Output<ImmutableDictionary<string, object>> Promotions { get; set; } = null!;
-    }
-
-    private sealed class Mocks(JsonElement devOutputs) : IMocks
+    private sealed class DevStackMocks(JsonElement devOutputs) : IMocks
     {
         public Task<(string? id, object state)> NewResourceAsync(MockResourceArgs args)
         {

@@ -66,9 +66,10 @@ public class WorkflowTests
     public static TheoryData<string> Workflows() => new(WorkflowFiles());
 
     [Fact]
-    public void TheFourWorkflowsExist()
+    public void TheGitOpsWorkflowsExist()
     {
-        Assert.Equal(["deploy-dev.yml", "deploy-prod.yml", "pull-request.yml", "reconcile-dev.yml"], WorkflowFiles());
+        var files = WorkflowFiles();
+        Assert.All(new[] { "deploy-dev.yml", "deploy-prod.yml", "pull-request.yml", "reconcile-dev.yml" }, w => Assert.Contains(w, files));
     }
 
     [Theory]
