@@ -1,11 +1,15 @@
 namespace RftInfra.Cli;
 
-/// <summary>Where a command reads and writes: the real console in `rft`, string writers in tests.</summary>
-public sealed record IOContext(TextReader In, TextWriter Out, TextWriter Error, bool IsTerminal = false)
+/// <summary>
+/// Where a command reads and writes: the real console in `rft`, string writers in tests. <see cref="IsGitHubActions"/>
+/// (GITHUB_ACTIONS=true on the real console) turns on workflow-command annotations; tests set it explicitly.
+/// </summary>
+public sealed record IOContext(TextReader In, TextWriter Out, TextWriter Error, bool IsTerminal = false, bool IsGitHubActions = false)
 {
     public static IOContext Console() => new(
         System.Console.In,
         System.Console.Out,
         System.Console.Error,
-        !System.Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null);
+        !System.Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null,
+        Environment.GetEnvironmentVariable("GITHUB_ACTIONS") == "true");
 }

@@ -35,12 +35,11 @@ public static class ValidateCommand
         command.SetAction((parseResult, cancellationToken) => Task.FromResult(Run(
             new ValidateArguments(parseResult.GetValue(jobs) ?? [], parseResult.GetValue(root) ?? ".", parseResult.GetValue(format) ?? "text"),
             io,
-            Environment.GetEnvironmentVariable("GITHUB_ACTIONS") == "true",
             cancellationToken)));
         return command;
     }
 
-    public static int Run(ValidateArguments arguments, IOContext io, bool gitHubActions, CancellationToken cancellationToken = default)
+    public static int Run(ValidateArguments arguments, IOContext io, CancellationToken cancellationToken = default)
     {
         if (!Formats.Contains(arguments.Format))
         {
@@ -98,7 +97,7 @@ public static class ValidateCommand
                 break;
         }
 
-        if (gitHubActions)
+        if (io.IsGitHubActions)
         {
             // With --format json/sarif stdout stays one document, so annotations go to stderr (the runner scans both).
             var prefix = Path.GetRelativePath(Environment.CurrentDirectory, root).Replace('\\', '/');

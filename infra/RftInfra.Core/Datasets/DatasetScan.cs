@@ -34,15 +34,17 @@ internal sealed class DatasetScan
     private readonly int[] _missingCounts;
     private readonly List<int>[] _missingLines;
 
-    // Prompt hashes: per message, the role and a hash of its unescaped text; per row, a hash of those.
+    // Prompt hashes: per message, the role and the hash of its unescaped text (built in _text); per row, the hash
+    // of those entries (built in _entries). One-shot XxHash3 over pooled buffers: no per-row allocation.
     private readonly bool _hashing;
     private readonly IReadOnlySet<ulong>? _hashesToFind;
     private readonly HashSet<ulong>? _collectedHashes;
-    private readonly XxHash3 _rowHash = new();
-    private readonly XxHash3 _contentHash = new();
+    private byte[] _text = ArrayPool<byte>.Shared.Rent(64 * 1024);
+    private int _textLength;
+    private byte[] _entries = ArrayPool<byte>.Shared.Rent(1024);
+    private int _entriesLength;
     private readonly List<int> _leakedLines = [];
     private int _leakedCount;
-    private byte[] _scratch = [];
 
     private int _rowCount;
     private int _blankLines;
@@ -122,11 +124,9 @@ internal sealed class DatasetScan
 
     public DatasetReport ToReport(long bytes)
     {
-        if (_scratch.Length > 0)
-        {
-            ArrayPool<byte>.Shared.Return(_scratch);
-            _scratch = [];
-        }
+        ArrayPool<byte>.Shared.Return(_text);
+        ArrayPool<byte>.Shared.Return(_entries);
+        _text = _entries = [];
 
         foreach (var (code, count) in _countByCode)
         {
@@ -273,7 +273,7 @@ internal sealed class DatasetScan
 
         if (_messagesHashed)
         {
-            var hash = _rowHash.GetCurrentHashAsUInt64();
+            var hash = XxHash3.HashToUInt64(_entries.AsSpan(0, _entriesLength));
             _collectedHashes?.Add(hash);
             if (_hashesToFind?.Contains(hash) == true)
             {
@@ -406,10 +406,7 @@ internal sealed class DatasetScan
         }
 
         var arrayStart = reader.TokenStartIndex;
-        if (_hashing)
-        {
-            _rowHash.Reset();
-        }
+        _entriesLength = 0;
 
         var index = -1;
         var lastRole = Role.None;
@@ -463,10 +460,7 @@ internal sealed class DatasetScan
         long roleStart = messageStart;
         var content = ContentKind.Missing;
         long contentStart = messageStart;
-        if (_hashing)
-        {
-            _contentHash.Reset();
-        }
+        _textLength = 0;
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -510,10 +504,15 @@ internal sealed class DatasetScan
 
         if (_hashing)
         {
-            Span<byte> entry = stackalloc byte[9];
-            entry[0] = (byte)role;
-            BinaryPrimitives.WriteUInt64LittleEndian(entry[1..], _contentHash.GetCurrentHashAsUInt64());
-            _rowHash.Append(entry);
+            if (_entriesLength + 9 > _entries.Length)
+            {
+                Grow(ref _entries, _entriesLength, _entriesLength + 9);
+            }
+
+            _entries[_entriesLength] = (byte)role;
+            BinaryPrimitives.WriteUInt64LittleEndian(
+                _entries.AsSpan(_entriesLength + 1), XxHash3.HashToUInt64(_text.AsSpan(0, _textLength)));
+            _entriesLength += 9;
         }
 
         return role;
@@ -690,50 +689,202 @@ internal sealed class DatasetScan
     }
 
     /// <summary>
-    /// A text value: hashed unescaped when hashes are wanted, and checked for unpaired surrogate escapes
-    /// (<c>\ud800</c>), which System.Text.Json reads but no UTF-8 consumer can encode.
+    /// A text value: checked for unpaired surrogate escapes (<c>\ud800</c>, which System.Text.Json reads but no UTF-8
+    /// consumer can encode) and, when hashes are wanted, appended to the message text in a canonical escaped form:
+    /// JSON's minimal escaping (<c>\"</c>, <c>\\</c>, <c>\n</c>-style short forms, <c>\u00xx</c> for other control
+    /// characters, everything else as UTF-8). Most strings are already in that form and are copied as they are;
+    /// only strings with <c>\u</c> or <c>\/</c> escapes are re-encoded.
     /// </summary>
     private void ReadText(ref Utf8JsonReader reader, ReadOnlySpan<byte> line, int lineNumber, int index, int part)
     {
         var raw = reader.ValueSpan;
         if (!reader.ValueIsEscaped)
         {
-            if (_hashing)
-            {
-                _contentHash.Append(raw);
-            }
-
+            Hash(raw);
             return;
         }
 
-        if (!_hashing && raw.IndexOf("\\u"u8) < 0)
-        {
-            return;
-        }
-
-        if (_scratch.Length < raw.Length)
-        {
-            if (_scratch.Length > 0)
-            {
-                ArrayPool<byte>.Shared.Return(_scratch);
-            }
-
-            _scratch = ArrayPool<byte>.Shared.Rent(raw.Length);
-        }
-
-        try
-        {
-            var length = reader.CopyString(_scratch);
-            if (_hashing)
-            {
-                _contentHash.Append(_scratch.AsSpan(0, length));
-            }
-        }
-        catch (InvalidOperationException)
+        var firstU = raw.IndexOf("\\u"u8);
+        if (firstU >= 0 && !SurrogateEscapesArePaired(raw, firstU))
         {
             ReportInvalidEscape(ref reader, line, lineNumber,
                 part < 0 ? $"messages[{index}].content" : $"messages[{index}].content[{part}].text");
+            Hash(raw);
+            return;
         }
+
+        if (firstU < 0 && raw.IndexOf("\\/"u8) < 0)
+        {
+            Hash(raw);
+        }
+        else if (_hashing)
+        {
+            HashCanonical(raw);
+        }
+    }
+
+    /// <summary>False when a <c>\uD800</c>–<c>\uDBFF</c> escape is not followed by a <c>\uDC00</c>–<c>\uDFFF</c> one, or a low one stands alone.</summary>
+    private static bool SurrogateEscapesArePaired(ReadOnlySpan<byte> raw, int at)
+    {
+        while (at >= 0)
+        {
+            var next = at + 2;
+            if (IsEscape(raw, at))
+            {
+                var unit = Hex4(raw.Slice(at + 2, 4));
+                next = at + 6;
+                if (unit is >= 0xD800 and <= 0xDBFF)
+                {
+                    if (LowSurrogateAt(raw, at + 6) < 0)
+                    {
+                        return false;
+                    }
+
+                    next = at + 12;
+                }
+                else if (unit is >= 0xDC00 and <= 0xDFFF)
+                {
+                    return false;
+                }
+            }
+
+            var found = raw[next..].IndexOf("\\u"u8);
+            at = found < 0 ? -1 : next + found;
+        }
+
+        return true;
+    }
+
+    /// <summary>True when the backslash at <paramref name="at"/> starts an escape (is not itself escaped: <c>\\u</c>).</summary>
+    private static bool IsEscape(ReadOnlySpan<byte> raw, int at)
+    {
+        var before = 0;
+        while (at - before - 1 >= 0 && raw[at - before - 1] == (byte)'\\')
+        {
+            before++;
+        }
+
+        return before % 2 == 0;
+    }
+
+    /// <summary>The low surrogate escaped at <paramref name="at"/> (<c>\uDC00</c>–<c>\uDFFF</c>), or -1.</summary>
+    private static int LowSurrogateAt(ReadOnlySpan<byte> raw, int at)
+    {
+        if (raw.Length < at + 6 || raw[at] != (byte)'\\' || raw[at + 1] != (byte)'u')
+        {
+            return -1;
+        }
+
+        var unit = Hex4(raw.Slice(at + 2, 4));
+        return unit is >= 0xDC00 and <= 0xDFFF ? unit : -1;
+    }
+
+    /// <summary>Re-encodes an escaped string body (escapes checked by the reader, surrogates paired) in the canonical form.</summary>
+    private void HashCanonical(ReadOnlySpan<byte> raw)
+    {
+        Span<byte> encoded = stackalloc byte[6];
+        while (true)
+        {
+            var slash = raw.IndexOf((byte)'\\');
+            if (slash < 0)
+            {
+                Hash(raw);
+                return;
+            }
+
+            Hash(raw[..slash]);
+            var consumed = 2;
+            int codePoint = raw[slash + 1] switch
+            {
+                (byte)'n' => '\n',
+                (byte)'t' => '\t',
+                (byte)'r' => '\r',
+                (byte)'b' => '\b',
+                (byte)'f' => '\f',
+                (byte)'u' => Hex4(raw.Slice(slash + 2, 4)),
+                var other => other, // \" \\ \/
+            };
+            if (raw[slash + 1] == (byte)'u')
+            {
+                consumed = 6;
+                if (codePoint is >= 0xD800 and <= 0xDBFF)
+                {
+                    codePoint = 0x10000 + ((codePoint - 0xD800) << 10) + (LowSurrogateAt(raw, slash + 6) - 0xDC00);
+                    consumed = 12;
+                }
+            }
+
+            Hash(encoded[..MinimalEscape(codePoint, encoded)]);
+            raw = raw[(slash + consumed)..];
+        }
+    }
+
+    /// <summary>One character in JSON's minimal escaping; returns the byte count written.</summary>
+    private static int MinimalEscape(int codePoint, Span<byte> output)
+    {
+        byte shortForm = codePoint switch
+        {
+            '"' => (byte)'"',
+            '\\' => (byte)'\\',
+            '\b' => (byte)'b',
+            '\t' => (byte)'t',
+            '\n' => (byte)'n',
+            '\f' => (byte)'f',
+            '\r' => (byte)'r',
+            _ => 0,
+        };
+        if (shortForm != 0)
+        {
+            output[0] = (byte)'\\';
+            output[1] = shortForm;
+            return 2;
+        }
+
+        if (codePoint < 0x20)
+        {
+            "\\u00"u8.CopyTo(output);
+            output[4] = (byte)"0123456789abcdef"[codePoint >> 4];
+            output[5] = (byte)"0123456789abcdef"[codePoint & 0xF];
+            return 6;
+        }
+
+        return new System.Text.Rune(codePoint).EncodeToUtf8(output);
+    }
+
+    /// <summary>Appends to the message text whose hash goes into the prompt hash (when hashes are wanted).</summary>
+    private void Hash(ReadOnlySpan<byte> text)
+    {
+        if (!_hashing || text.IsEmpty)
+        {
+            return;
+        }
+
+        if (_textLength + text.Length > _text.Length)
+        {
+            Grow(ref _text, _textLength, _textLength + text.Length);
+        }
+
+        text.CopyTo(_text.AsSpan(_textLength));
+        _textLength += text.Length;
+    }
+
+    private static void Grow(ref byte[] buffer, int used, int needed)
+    {
+        var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, buffer.Length * 2));
+        buffer.AsSpan(0, used).CopyTo(bigger);
+        ArrayPool<byte>.Shared.Return(buffer);
+        buffer = bigger;
+    }
+
+    private static int Hex4(ReadOnlySpan<byte> hex)
+    {
+        var value = 0;
+        foreach (var digit in hex)
+        {
+            value = (value << 4) | (digit <= (byte)'9' ? digit - '0' : (digit | 0x20) - 'a' + 10);
+        }
+
+        return value;
     }
 
     private void ReportInvalidEscape(ref Utf8JsonReader reader, ReadOnlySpan<byte> line, int lineNumber, string field)

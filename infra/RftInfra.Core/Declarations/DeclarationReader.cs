@@ -23,6 +23,21 @@ public static class DeclarationReader
 {
     public static readonly IReadOnlyList<string> Extensions = [".json", ".yaml", ".yml"];
 
+    /// <summary>Keys that serve editors only (<c>$schema</c>); never sent to the service.</summary>
+    public static readonly IReadOnlyList<string> EditorKeys = ["$schema"];
+
+    /// <summary>A copy of a declaration without editor-only keys: the grader or job as the service should get it.</summary>
+    public static JsonObject WithoutEditorKeys(JsonObject declaration)
+    {
+        var copy = (JsonObject)declaration.DeepClone();
+        foreach (var key in EditorKeys)
+        {
+            copy.Remove(key);
+        }
+
+        return copy;
+    }
+
     public static bool IsDeclarationFile(string path) =>
         Extensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase);
 
@@ -63,10 +78,12 @@ public static class DeclarationReader
 
     private static JsonNode? ReadJson(string text, string file, SourceMap positions, List<Diagnostic> diagnostics)
     {
+        var lines = text.Split('\n');
         using var reader = new JsonTextReader(new StringReader(text))
         {
             DateParseHandling = DateParseHandling.None,
             FloatParseHandling = FloatParseHandling.Double,
+            MaxDepth = MaxDepth,
         };
         try
         {
@@ -76,7 +93,7 @@ public static class DeclarationReader
                 return null;
             }
 
-            var root = ReadJsonValue(reader, "", file, positions, diagnostics);
+            var root = ReadJsonValue(reader, lines, "", file, positions, diagnostics);
             if (reader.Read())
             {
                 diagnostics.Add(DeclarationDiagnostics.SyntaxError(file, Here(reader),
@@ -98,9 +115,9 @@ public static class DeclarationReader
     private static SourcePosition Here(JsonTextReader reader) =>
         new(reader.LineNumber, Math.Max(1, reader.LinePosition));
 
-    private static JsonNode? ReadJsonValue(JsonTextReader reader, string path, string file, SourceMap positions, List<Diagnostic> diagnostics)
+    private static JsonNode? ReadJsonValue(JsonTextReader reader, string[] lines, string path, string file, SourceMap positions, List<Diagnostic> diagnostics)
     {
-        positions.SetValue(path, ValueStart(reader));
+        positions.SetValue(path, TokenStart(reader, lines));
         switch (reader.TokenType)
         {
             case JsonToken.StartObject:
@@ -114,14 +131,14 @@ public static class DeclarationReader
                     }
 
                     var key = (string)reader.Value!;
-                    var keyPosition = new SourcePosition(reader.LineNumber, Math.Max(1, reader.LinePosition - key.Length - 2));
+                    var keyPosition = TokenStart(reader, lines);
                     var childPath = SourceMap.Child(path, key);
                     if (!reader.Read())
                     {
                         break;
                     }
 
-                    var value = ReadJsonValue(reader, childPath, file, positions, diagnostics);
+                    var value = ReadJsonValue(reader, lines, childPath, file, positions, diagnostics);
                     if (obj.ContainsKey(key))
                     {
                         diagnostics.Add(DeclarationDiagnostics.DuplicateKey(file, keyPosition, key));
@@ -154,7 +171,7 @@ public static class DeclarationReader
                         continue;
                     }
 
-                    array.Add(ReadJsonValue(reader, SourceMap.Item(path, index++), file, positions, diagnostics));
+                    array.Add(ReadJsonValue(reader, lines, SourceMap.Item(path, index++), file, positions, diagnostics));
                 }
 
                 if (reader.TokenType != JsonToken.EndArray)
@@ -181,21 +198,62 @@ public static class DeclarationReader
         }
     }
 
-    // The start of a value: for strings Newtonsoft reports the column after the closing quote.
-    private static SourcePosition ValueStart(JsonTextReader reader)
+    /// <summary>
+    /// Where the current token starts. Newtonsoft reports the position just after a token (after the ':' for a
+    /// property name), so walk back over the raw line: to the opening quote of a string (skipping escaped quotes),
+    /// or over the characters of a number or literal. '{' and '[' are one character.
+    /// </summary>
+    private static SourcePosition TokenStart(JsonTextReader reader, string[] lines)
     {
-        var column = reader.LinePosition;
-        if (reader.TokenType == JsonToken.String && reader.Value is string s && !s.Contains('\n'))
+        var lineIndex = reader.LineNumber - 1;
+        if (lineIndex < 0 || lineIndex >= lines.Length)
         {
-            column -= s.Length + 1;
+            return new SourcePosition(Math.Max(1, reader.LineNumber), Math.Max(1, reader.LinePosition));
+        }
+
+        var line = lines[lineIndex];
+        var i = Math.Min(reader.LinePosition, line.Length) - 1; // index of the token's last character
+        if (reader.TokenType == JsonToken.PropertyName)
+        {
+            while (i >= 0 && (line[i] == ':' || char.IsWhiteSpace(line[i])))
+            {
+                i--;
+            }
+        }
+
+        if (reader.TokenType is JsonToken.String or JsonToken.PropertyName && i >= 0 && line[i] is '"' or '\'')
+        {
+            var quote = line[i];
+            for (var j = i - 1; j >= 0; j--)
+            {
+                if (line[j] == quote && !IsEscaped(line, j))
+                {
+                    return new SourcePosition(reader.LineNumber, j + 1);
+                }
+            }
         }
         else if (reader.TokenType is JsonToken.Integer or JsonToken.Float or JsonToken.Boolean or JsonToken.Null)
         {
-            column -= Convert.ToString(reader.Value, CultureInfo.InvariantCulture)?.Length ?? 4;
-            column++;
+            while (i > 0 && (char.IsLetterOrDigit(line[i - 1]) || line[i - 1] is '.' or '+' or '-'))
+            {
+                i--;
+            }
+
+            return new SourcePosition(reader.LineNumber, i + 1);
         }
 
-        return new SourcePosition(reader.LineNumber, Math.Max(1, column));
+        return new SourcePosition(reader.LineNumber, Math.Max(1, i + 1));
+    }
+
+    private static bool IsEscaped(string line, int index)
+    {
+        var backslashes = 0;
+        for (var k = index - 1; k >= 0 && line[k] == '\\'; k--)
+        {
+            backslashes++;
+        }
+
+        return backslashes % 2 == 1;
     }
 
     private static string StripJsonPosition(string message)
@@ -228,6 +286,13 @@ public static class DeclarationReader
 
             return root;
         }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            // YamlDotNet's scanner throws these on some malformed input; point after the last value read.
+            diagnostics.Add(DeclarationDiagnostics.SyntaxError(file, positions.Last, "The YAML is malformed after this point.",
+                "Check brackets, braces and quotes from here on (an unclosed '[' or '{' is usual)."));
+            return null;
+        }
         catch (YamlException e)
         {
             var message = e.InnerException is YamlException inner ? inner.Message : e.Message;
@@ -237,10 +302,19 @@ public static class DeclarationReader
         }
     }
 
+    /// <summary>Deeper nesting is a finding, not a stack overflow (System.Text.Json's default limit).</summary>
+    public const int MaxDepth = 64;
+
     private static JsonNode? ReadYamlNode(
-        IParser parser, string path, string file, SourceMap positions, Dictionary<string, JsonNode?> anchors, List<Diagnostic> diagnostics)
+        IParser parser, string path, string file, SourceMap positions, Dictionary<string, JsonNode?> anchors, List<Diagnostic> diagnostics,
+        int depth = 0)
     {
-        var start = parser.Current ?? throw new YamlException("Unexpected end of the YAML stream.");
+        var start = parser.Current ?? throw new YamlException("Unexpected end of the file: a value is missing.");
+        if (depth > MaxDepth)
+        {
+            throw new YamlException(start.Start, start.End, $"The YAML nests deeper than {MaxDepth} levels.");
+        }
+
         positions.SetValue(path, ToPosition(start.Start));
         JsonNode? node;
         string? anchor = null;
@@ -267,7 +341,7 @@ public static class DeclarationReader
                 var index = 0;
                 while (!parser.TryConsume<SequenceEnd>(out _))
                 {
-                    array.Add(ReadYamlNode(parser, SourceMap.Item(path, index++), file, positions, anchors, diagnostics));
+                    array.Add(ReadYamlNode(parser, SourceMap.Item(path, index++), file, positions, anchors, diagnostics, depth + 1));
                 }
 
                 node = array;
@@ -283,14 +357,16 @@ public static class DeclarationReader
                 {
                     if (parser.Current is not Scalar keyScalar)
                     {
-                        throw new YamlException(parser.Current!.Start, parser.Current.End, "Mapping keys must be plain text.");
+                        throw parser.Current is { } other
+                            ? new YamlException(other.Start, other.End, "Mapping keys must be plain text.")
+                            : new YamlException("Unexpected end of the file inside a mapping.");
                     }
 
                     parser.MoveNext();
                     var key = keyScalar.Value;
                     var childPath = SourceMap.Child(path, key);
                     var keyPosition = ToPosition(keyScalar.Start);
-                    var value = ReadYamlNode(parser, childPath, file, positions, anchors, diagnostics);
+                    var value = ReadYamlNode(parser, childPath, file, positions, anchors, diagnostics, depth + 1);
                     if (obj.ContainsKey(key))
                     {
                         diagnostics.Add(DeclarationDiagnostics.DuplicateKey(file, keyPosition, key));

@@ -21,6 +21,11 @@ public sealed class SourceMap
 
     public void SetKey(string path, SourcePosition position) => _positions[path + "#key"] = position;
 
+    /// <summary>The furthest position recorded (line 1 when nothing was read).</summary>
+    public SourcePosition Last =>
+        _positions.Values.Where(p => p.Line > 0).DefaultIfEmpty(new SourcePosition(1, 1))
+            .MaxBy(p => ((long)p.Line << 32) + p.Column);
+
     /// <summary>The position of the value at <paramref name="path"/>, else of its nearest parent, else none.</summary>
     public SourcePosition Value(string path)
     {

@@ -15,6 +15,8 @@ public static class DeclarationDiagnostics
         "Declaration file is empty", "Write the job or grader object into the file, or delete it.");
     public static readonly DiagnosticDescriptor DuplicateKeyDescriptor = new("RFT303", Error,
         "The same key appears twice in one object", "Keep one of the two; the last one would silently win.");
+    public static readonly DiagnosticDescriptor NoJobsDescriptor = new("RFT304", Warning,
+        "No job files found", "Run rft validate from the checkout root (or pass --root), and keep jobs in jobs/*.yaml|json.");
     public static readonly DiagnosticDescriptor GraderNotFoundDescriptor = new("RFT310", Error,
         "Job references a grader that does not exist", "Name a file of graders/ without its extension, or write the grader inline.");
     public static readonly DiagnosticDescriptor DataFileNotFoundDescriptor = new("RFT311", Error,
@@ -32,7 +34,7 @@ public static class DeclarationDiagnostics
 
     public static IReadOnlyList<DiagnosticDescriptor> All =>
     [
-        SyntaxErrorDescriptor, FileUnreadableDescriptor, EmptyFileDescriptor, DuplicateKeyDescriptor, GraderNotFoundDescriptor,
+        SyntaxErrorDescriptor, FileUnreadableDescriptor, EmptyFileDescriptor, DuplicateKeyDescriptor, NoJobsDescriptor, GraderNotFoundDescriptor,
         DataFileNotFoundDescriptor, DuplicateJobNameDescriptor, DuplicateGraderNameDescriptor, ItemKeyMissingDescriptor,
         OutputJsonWithoutFormatDescriptor, OutputJsonNotInSchemaDescriptor,
     ];
@@ -48,6 +50,9 @@ public static class DeclarationDiagnostics
 
     public static Diagnostic DuplicateKey(string file, SourcePosition at, string key) =>
         DuplicateKeyDescriptor.Create(file, at, $"Key '{key}' appears more than once in the same object.");
+
+    public static Diagnostic NoJobs(string directory) =>
+        NoJobsDescriptor.Create(directory, SourcePosition.None, "No job files (*.yaml, *.yml, *.json) found in jobs/: nothing was validated against data.");
 
     public static Diagnostic GraderNotFound(string file, SourcePosition at, string name, IReadOnlyList<string> available) =>
         GraderNotFoundDescriptor.Create(file, at,
@@ -71,13 +76,13 @@ public static class DeclarationDiagnostics
         var key = variable.StartsWith("item.", StringComparison.Ordinal) ? variable[5..] : variable;
         var topKey = key.Split('.', '[')[0];
         var userKeys = rowKeys.Where(k => k != "messages" && k != "tools").ToList();
-        var closest = EditDistance.Closest(topKey, userKeys);
+        var closest = EditDistance.Closest(topKey, userKeys) ?? (userKeys.Count == 1 ? userKeys[0] : null);
         var hint = userKeys.Count == 0
             ? $"The rows have no keys besides messages; add '{topKey}' to every row of {dataFile}."
             : $"The rows have keys: {string.Join(", ", rowKeys)}. "
               + (closest is not null ? $"Use {{{{item.{closest}}}}}, or add '{topKey}' to every row." : $"Read one of those keys (e.g. {{{{item.{userKeys[0]}}}}}), or add '{topKey}' to every row.");
         return ItemKeyMissingDescriptor.Create(graderFile, at,
-            $"{{{{{variable}}}}} is missing from {missing} of {rows} rows of {dataFile} (first at lines {JobDiagnostics.FormatLines(firstLines)}); the grader would score those rows 0.",
+            $"{{{{{variable}}}}} is missing from {missing} of {rows} rows of {dataFile} (first at lines {JobDiagnostics.FormatLines(firstLines, missing)}); the grader would score those rows 0.",
             hint);
     }
 

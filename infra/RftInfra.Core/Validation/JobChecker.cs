@@ -122,7 +122,7 @@ public sealed partial class JobChecker(string file, SourceMap positions, RftCata
                 if (Shape.AsString(value) is { } text && !values.Contains(text))
                 {
                     diagnostics.Add(JobDiagnostics.Hyperparameter(file, at, name,
-                        $"'{text}' is not one of {string.Join(", ", values)}.{Text.EditDistance.DidYouMean(text, values)}"));
+                        $"'{text}' is not one of {string.Join(", ", values)}." + (text == "auto" ? " Did you mean 'default'?" : Text.EditDistance.DidYouMean(text, values))));
                 }
 
                 continue;
@@ -224,7 +224,7 @@ public sealed partial class JobChecker(string file, SourceMap positions, RftCata
         {
             diagnostics.Add(JobDiagnostics.Deploy(file, At("deploy.sku"),
                 $"A Standard deployment of {model.Id} is not available in {region}.",
-                $"Use sku GlobalStandard, or region {string.Join(", ", standardRegions)}."));
+                $"Use sku GlobalStandard, or region {JobDiagnostics.OneOf(standardRegions)}."));
         }
     }
 

@@ -110,7 +110,7 @@ public static class JobDiagnostics
             $"'{trainingType}' training of {model} is not available in {region}.",
             regions.Count == 0
                 ? $"{model} has no '{trainingType}' training; use another training_type."
-                : $"Use region {string.Join(", ", regions)} for '{trainingType}' training, or another training_type.");
+                : $"For '{trainingType}' training use region {OneOf(regions)}, or another training_type.");
 
     public static Diagnostic Hyperparameter(string file, SourcePosition at, string name, string problem) =>
         HyperparameterDescriptor.Create(file, at, $"hyperparameters.{name}: {problem}");
@@ -136,7 +136,7 @@ public static class JobDiagnostics
 
     public static Diagnostic Leakage(string file, SourcePosition at, string trainingFile, string validationFile, int count, IReadOnlyList<int> lines) =>
         LeakageDescriptor.Create(file, at,
-            $"{count} prompt(s) of {trainingFile} also appear in {validationFile} (training lines {FormatLines(lines)}).");
+            $"{count} prompt(s) of {trainingFile} also appear in {validationFile} (training lines {FormatLines(lines, count)}).");
 
     public static Diagnostic ResponseFormat(string file, SourcePosition at, string problem, string? hint = null) =>
         ResponseFormatDescriptor.Create(file, at, problem, hint);
@@ -147,7 +147,11 @@ public static class JobDiagnostics
     public static Diagnostic Name(string file, SourcePosition at, string name) =>
         NameDescriptor.Create(file, at, $"Job name '{name}' is not valid.");
 
-    /// <summary>"1, 2, 3, 4, 5 …" — the first few line numbers of a longer list.</summary>
-    public static string FormatLines(IReadOnlyList<int> lines, int shown = 5) =>
-        string.Join(", ", lines.Take(shown)) + (lines.Count > shown ? ", …" : "");
+    /// <summary>"a", "a or b", "a, b or c".</summary>
+    public static string OneOf(IReadOnlyList<string> values) =>
+        values.Count <= 1 ? string.Join("", values) : $"{string.Join(", ", values.Take(values.Count - 1))} or {values[^1]}";
+
+    /// <summary>"1, 2, 3, 4, 5, …" — the first few of <paramref name="total"/> line numbers.</summary>
+    public static string FormatLines(IReadOnlyList<int> lines, int total, int shown = 5) =>
+        string.Join(", ", lines.Take(shown)) + (Math.Max(total, lines.Count) > Math.Min(shown, lines.Count) ? ", …" : "");
 }

@@ -109,6 +109,11 @@ public static class RftValidator
         var jobs = jobPaths.Select(f => new JobFile(DeclarationReader.ReadFile(f, Display(f)))).ToList();
 
         var wholeTree = jobFiles is not { Count: > 0 };
+        if (wholeTree && jobs.Count == 0)
+        {
+            diagnostics.Add(DeclarationDiagnostics.NoJobs("jobs/"));
+        }
+
         diagnostics.AddRange(jobs.SelectMany(j => j.Document.Diagnostics));
         diagnostics.AddRange((wholeTree ? graders : graders.Where(g => jobs.Any(j => j.Json is not null && Shape.AsString(j.Json["grader"]) == g.Name)))
             .SelectMany(g => g.Document.Diagnostics));

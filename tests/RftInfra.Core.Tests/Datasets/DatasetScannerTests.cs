@@ -361,6 +361,26 @@ public sealed class DatasetScannerTests : IDisposable
         Assert.NotEqual(a.PromptHashes.Single(), other.PromptHashes.Single());
     }
 
+    [Theory]
+    [InlineData(@"a/b", @"a\/b", true)]
+    [InlineData(@"caf\u00e9", "café", true)]
+    [InlineData(@"\ud83d\ude00!", "😀!", true)]
+    [InlineData(@"x\u0008y", @"x\by", true)]
+    [InlineData(@"\u0022q\u0022", @"\""q\""", true)]
+    [InlineData(@"\u0001", @"\u0001", true)]
+    [InlineData(@"\\u0041", "A", false)]
+    [InlineData(@"\\u0041", @"\\u0041", true)]
+    [InlineData(@"a\nb", @"a\\nb", false)]
+    [InlineData("Paris", "paris", false)]
+    public void Scan_PromptHash_SameTextSameHash(string jsonTextA, string jsonTextB, bool same)
+    {
+        var a = _files.Scan($$"""{"messages":[{"role":"user","content":"{{jsonTextA}}"}]}""", collect: true);
+        var b = _files.Scan($$"""{"messages":[{"role":"user","content":"{{jsonTextB}}"}]}""", collect: true);
+        Assert.Empty(a.Diagnostics);
+        Assert.Empty(b.Diagnostics);
+        Assert.Equal(same, a.PromptHashes.Single() == b.PromptHashes.Single());
+    }
+
     [Fact]
     public void Scan_PromptHashesNotCollectedUnlessAsked()
     {

@@ -1,0 +1,107 @@
+using System.Text.Json.Nodes;
+using RftInfra.Core.Declarations;
+using RftInfra.Core.Validation;
+using static RftInfra.Core.Tests.Validation.ValidationTestKit;
+
+namespace RftInfra.Core.Tests.Validation;
+
+/// <summary>The JSON Schemas, the catalog and the README stay in step with the checks.</summary>
+public class SchemaAndDocsTests
+{
+    private static JsonObject Schema(string name) =>
+        (JsonObject)JsonNode.Parse(File.ReadAllText(Path.Combine(RepoRoot, "schemas", name)))!;
+
+    [Fact]
+    public void JobSchema_HasExactlyTheFieldsTheLoaderAccepts()
+    {
+        var schema = Schema("job.schema.json");
+        AssertSameFields(JobShape.Fields, schema, "job");
+    }
+
+    [Fact]
+    public void GraderSchema_HasExactlyTheFieldsOfEachType()
+    {
+        var defs = (JsonObject)Schema("grader.schema.json")["$defs"]!;
+        foreach (var (type, fields) in GraderShape.FieldsByType)
+        {
+            var def = (JsonObject)defs[type]!;
+            var withSchema = fields.Prepend(new FieldSpec("$schema", FieldKind.String)).ToList();
+            AssertSameFields(withSchema, def, type);
+        }
+
+        var childTypes = ((JsonArray)defs["child_grader"]!["properties"]!["type"]!["enum"]!).Select(n => n!.GetValue<string>());
+        Assert.Equal(GraderShape.MultiChildTypes, childTypes);
+    }
+
+    [Fact]
+    public void Schemas_ListTheCatalogsValues()
+    {
+        var catalog = RftCatalog.Default;
+        var job = Schema("job.schema.json")["properties"]!;
+        Assert.Equal(catalog.Regions, job["region"]!["enum"]!.AsArray().Select(n => n!.GetValue<string>()));
+        Assert.Equal(catalog.TrainingTypes, job["training_type"]!["enum"]!.AsArray().Select(n => n!.GetValue<string>()));
+        Assert.Equal(catalog.DeploymentSkus, job["deploy"]!["properties"]!["sku"]!["enum"]!.AsArray().Select(n => n!.GetValue<string>()));
+    }
+
+    [Fact]
+    public void Samples_ReferenceTheSchemas()
+    {
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(RepoRoot, "jobs")).Concat(Directory.EnumerateFiles(Path.Combine(RepoRoot, "graders"))))
+        {
+            var text = File.ReadAllText(file);
+            var kind = file.Contains("/jobs/", StringComparison.Ordinal) ? "job" : "grader";
+            var reference = $"../schemas/{kind}.schema.json";
+            Assert.True(file.EndsWith(".json", StringComparison.Ordinal)
+                ? text.Contains($"\"$schema\": \"{reference}\"", StringComparison.Ordinal)
+                : text.StartsWith($"# yaml-language-server: $schema={reference}", StringComparison.Ordinal), file);
+        }
+    }
+
+    [Fact]
+    public void BuiltInCatalog_MatchesTheRepositoryFile()
+    {
+        var onDisk = RftCatalog.Parse(File.ReadAllText(Path.Combine(RepoRoot, RftCatalog.RelativePath)));
+        var builtIn = RftCatalog.Default;
+        Assert.Equal(13, builtIn.Regions.Count);
+        Assert.Equal(onDisk.Regions, builtIn.Regions);
+        Assert.Equal(onDisk.GraderModels, builtIn.GraderModels);
+        Assert.Equal(onDisk.Limits, builtIn.Limits);
+        Assert.Equal(["eastus2", "swedencentral"], builtIn.FindModel("o4-mini")!.TrainingTypes["standard"]);
+    }
+
+    [Fact]
+    public void Readme_DocumentsEveryCode()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepoRoot, "README.md"));
+        var codes = DiagnosticDescriptor.All.Select(d => d.Code);
+        var missing = codes.Where(c => !readme.Contains($"`{c}`", StringComparison.Ordinal)).ToList();
+        Assert.True(missing.Count == 0, "README does not document " + string.Join(", ", missing));
+    }
+
+    [Fact]
+    public void Codes_AreUniqueAndInTheirArea()
+    {
+        var all = DiagnosticDescriptor.All;
+        Assert.Equal(all.Count, all.Select(d => d.Code).Distinct().Count());
+        Assert.All(GraderDiagnostics.All, d => Assert.StartsWith("RFT1", d.Code, StringComparison.Ordinal));
+        Assert.All(JobDiagnostics.All, d => Assert.StartsWith("RFT2", d.Code, StringComparison.Ordinal));
+        Assert.All(DeclarationDiagnostics.All, d => Assert.StartsWith("RFT3", d.Code, StringComparison.Ordinal));
+    }
+
+    private static void AssertSameFields(IReadOnlyList<FieldSpec> fields, JsonObject schema, string where)
+    {
+        var properties = (JsonObject)schema["properties"]!;
+        Assert.True(fields.Select(f => f.Name).Order(StringComparer.Ordinal).SequenceEqual(properties.Select(p => p.Key).Order(StringComparer.Ordinal)),
+            $"{where}: loader [{string.Join(", ", fields.Select(f => f.Name))}] vs schema [{string.Join(", ", properties.Select(p => p.Key))}]");
+        var required = (schema["required"] as JsonArray)?.Select(n => n!.GetValue<string>()).ToHashSet() ?? [];
+        foreach (var field in fields.Where(f => f.Required))
+        {
+            Assert.True(required.Contains(field.Name), $"{where}.{field.Name} is required by the loader but not by the schema");
+        }
+
+        foreach (var field in fields.Where(f => f.Fields is not null))
+        {
+            AssertSameFields(field.Fields!, (JsonObject)properties[field.Name]!, $"{where}.{field.Name}");
+        }
+    }
+}
