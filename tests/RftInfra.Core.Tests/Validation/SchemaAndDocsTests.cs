@@ -46,7 +46,11 @@ public class SchemaAndDocsTests
     [Fact]
     public void Samples_ReferenceTheSchemas()
     {
-        foreach (var file in Directory.EnumerateFiles(Path.Combine(RepoRoot, "jobs")).Concat(Directory.EnumerateFiles(Path.Combine(RepoRoot, "graders"))))
+        // graders/<name>.tests.jsonl are grader tests (rft grade --check), not declarations.
+        var declarations = Directory.EnumerateFiles(Path.Combine(RepoRoot, "jobs"))
+            .Concat(Directory.EnumerateFiles(Path.Combine(RepoRoot, "graders")))
+            .Where(f => !f.EndsWith(RftInfra.Core.Graders.Evaluation.GraderTestRunner.SidecarSuffix, StringComparison.Ordinal));
+        foreach (var file in declarations)
         {
             var text = File.ReadAllText(file);
             var kind = file.Contains("/jobs/", StringComparison.Ordinal) ? "job" : "grader";
