@@ -253,6 +253,30 @@ public class LifecycleEndToEndTests
     }
 
     [Fact]
+    public async Task Job_PausedAndResumedByTheClient_ReadsAsPausedThenRunning()
+    {
+        await using var h = await LifecycleHarness.StartAsync();
+        var train = await h.CreateFileAsync(h.TrainPath);
+        var valid = await h.CreateFileAsync(h.ValidPath);
+        var inputs = LifecycleHarness.JobInputs(train, valid);
+        var created = await h.Jobs.CreateAsync(inputs, preview: false);
+        h.Tick(3);
+        Assert.Equal(JobState.Running, (await h.Client.GetJobAsync(created.Id)).Status.State);
+
+        Assert.Equal(JobState.Paused, (await h.Client.PauseJobAsync(created.Id)).Status.State);
+        h.Tick();
+        var paused = await h.Jobs.ReadAsync(created.Id, inputs, created.Outputs);
+        Assert.Equal("paused", (string?)paused.Outputs["status"]);
+        Assert.Equal(DiffResult.NoChange, h.Jobs.Diff(created.Id, inputs, paused.Outputs, inputs));
+
+        await h.Client.ResumeJobAsync(created.Id);
+        h.Tick();
+        Assert.Equal("running", (string?)(await h.Jobs.ReadAsync(created.Id, inputs, paused.Outputs)).Outputs["status"]);
+        var checkpoints = await h.Client.ListJobCheckpointsAsync(created.Id);
+        Assert.NotEmpty(checkpoints.Data);
+    }
+
+    [Fact]
     public async Task Job_ReadOfADeletedJobSaysItIsGone()
     {
         await using var h = await LifecycleHarness.StartAsync();

@@ -13,7 +13,7 @@ namespace RftInfra.Core.Tests.Lifecycles;
 public class LifecycleFaultTests
 {
     /// <summary>Each step of the reconcile, as the method and path the emulator sees.</summary>
-    private static readonly Dictionary<string, (string Method, string Path)> Steps = new()
+    internal static readonly Dictionary<string, (string Method, string Path)> Steps = new()
     {
         ["upload"] = ("POST", "/openai/v1/files"),
         ["list-files"] = ("GET", "/openai/v1/files"),
@@ -79,26 +79,6 @@ public class LifecycleFaultTests
         Assert.Contains(h.Emulator.Requests, r => r.Fault is not null);
     }
 
-    public static TheoryData<string> StepNames => [.. Steps.Keys];
-
-    [Theory]
-    [MemberData(nameof(StepNames))]
-    public async Task FullReconcile_StepThatNeverRecovers_FailsClearlyAndLeavesNoDuplicate(string step)
-    {
-        var (method, path) = Steps[step];
-        await using var h = await LifecycleHarness.StartAsync([new FaultRule { Method = method, Path = path, Status = 503, RetryAfterMs = 1 }]);
-
-        var e = await Assert.ThrowsAsync<RftServiceException>(() => ReconcileAsync(h));
-
-        Assert.Equal(503, e.Status);
-        Assert.Contains("5 tries", e.Message);
-        Assert.True(e.Message.Contains("Retry.MaxRetries (now 4)", StringComparison.Ordinal) || e.Message.Contains("Run again", StringComparison.Ordinal), e.Message);
-        h.Emulator.Faults.SetRules([]);
-        var files = await h.LiveFilesAsync();
-        Assert.Equal(files.Count, files.Select(f => TrainingFileLifecycle.HashFromRemoteName(f.Filename)).Distinct().Count());
-        Assert.True((await h.JobsAsync()).Count <= 1);
-    }
-
     [Fact]
     public async Task ResponseLostOnEveryCreate_StillMakesExactlyOneJob()
     {
@@ -111,35 +91,8 @@ public class LifecycleFaultTests
         Assert.Equal([created.Id], (await h.JobsAsync()).Select(j => j.Id));
     }
 
-    [Fact]
-    public async Task CreateFailingEveryTime_GivesUpWithAClearErrorAndMakesNoJob()
-    {
-        await using var h = await LifecycleHarness.StartAsync();
-        var (train, valid) = (await h.CreateFileAsync(h.TrainPath), await h.CreateFileAsync(h.ValidPath));
-        h.Emulator.Faults.SetRules([new FaultRule { Method = "POST", Path = "/openai/fine_tuning/jobs", Status = 500 }]);
-        var e = await Assert.ThrowsAsync<RftServiceException>(() => h.Jobs.CreateAsync(LifecycleHarness.JobInputs(train, valid), preview: false));
-        Assert.Contains("could not be confirmed after 5 tries", e.Message);
-        Assert.Contains("Run again", e.Message);
-        Assert.Contains(FineTuningJobLifecycle.SpecHashKey, e.Message);
-        h.Emulator.Faults.SetRules([]);
-        Assert.Empty(await h.JobsAsync());
-    }
-
-    [Fact]
-    public async Task ThrottledBeyondTheRetryBudget_SaysHowManyTriesAndWhichSetting()
-    {
-        await using var h = await LifecycleHarness.StartAsync([new FaultRule { Method = "GET", Path = "/openai/v1/files", Status = 429, RetryAfterMs = 1 }]);
-        var check = await h.Files.CheckAsync([], new JsonObject { ["source"] = h.TrainPath });
-        var e = await Assert.ThrowsAsync<RftServiceException>(() => h.Files.CreateAsync(check.Inputs, preview: false));
-        Assert.Equal(429, e.Status);
-        Assert.Contains("after 5 tries", e.Message);
-        Assert.Contains("Retry.MaxRetries (now 4)", e.Message);
-        h.Emulator.Faults.SetRules([]);
-        Assert.Empty(await h.LiveFilesAsync());
-    }
-
     /// <summary>Files, grader, job (check, create), refresh, then delete the job: the run the provider makes.</summary>
-    private static async Task<(string JobId, string SpecHash)> ReconcileAsync(LifecycleHarness h)
+    internal static async Task<(string JobId, string SpecHash)> ReconcileAsync(LifecycleHarness h)
     {
         var train = await h.CreateFileAsync(h.TrainPath);
         var valid = await h.CreateFileAsync(h.ValidPath);
