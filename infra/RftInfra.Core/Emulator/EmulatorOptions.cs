@@ -1,3 +1,5 @@
+using RftInfra.Core.Declarations;
+
 namespace RftInfra.Core.Emulator;
 
 /// <summary>How the local emulator listens, authenticates, paces jobs and which limits it enforces.</summary>
@@ -33,14 +35,14 @@ public sealed record EmulatorOptions
     /// <summary>Fault rules applied before the routes (see <see cref="FaultRule"/>).</summary>
     public IReadOnlyList<FaultRule> Faults { get; init; } = [];
 
-    /// <summary>Fine-tuning files per resource (Azure quota page: 50).</summary>
-    public int MaxFiles { get; init; } = 50;
+    /// <summary>Fine-tuning files per resource (the catalog's quota: 50 on Azure's quota page).</summary>
+    public int MaxFiles { get; init; } = (int)Quota("fine_tuning_files", 50);
 
-    /// <summary>Bytes per file (service: under 512 MB).</summary>
-    public long MaxFileBytes { get; init; } = 512L * 1024 * 1024;
+    /// <summary>Bytes per file (the catalog's limit: under 512 MB).</summary>
+    public long MaxFileBytes { get; init; } = RftCatalog.Default.Limits.FileMaxBytesExclusive - 1;
 
-    /// <summary>Jobs waiting (pending, queued) per resource (Azure quota page: 20).</summary>
-    public int MaxQueuedJobs { get; init; } = 20;
+    /// <summary>Jobs waiting (pending, queued) per resource (the catalog's quota: 20 on Azure's quota page).</summary>
+    public int MaxQueuedJobs { get; init; } = (int)Quota("queued_training_jobs", 20);
 
     /// <summary>
     /// Deployment names the chat completions route serves (the emulated grader model); null serves any name.
@@ -52,6 +54,9 @@ public sealed record EmulatorOptions
     /// the regions the kit's catalog lists for the model; null skips that check.
     /// </summary>
     public string? Region { get; init; }
+
+    private static long Quota(string name, long fallback) =>
+        RftCatalog.Default.Quotas.TryGetValue(name, out var value) ? value : fallback;
 
     /// <summary>Answer the dated surface's create without <c>trainingType</c> with the service's misleading error.</summary>
     public bool RequireTrainingTypeOnDatedSurface { get; init; }

@@ -409,11 +409,7 @@ internal sealed partial class EmulatorStore
     /// <summary>Azure's naming: <c>{base-version}.ft-{job hex}</c>, with <c>-{suffix}</c> when given (rft-api.md §2.7).</summary>
     internal static string FineTunedModelName(JobRecord job)
     {
-        var baseModel = job.Model.Split(".ft-")[0];
-        if (JobRequestChecks.ModelVersions.TryGetValue(baseModel, out var versioned))
-        {
-            baseModel = versioned;
-        }
+        var baseModel = JobRequestChecks.TrainableModel(job.Model)?.Id ?? job.Model.Split(".ft-")[0];
 
         var hex = job.Id.StartsWith("ftjob-", StringComparison.Ordinal) ? job.Id["ftjob-".Length..] : job.Id;
         return job.Suffix is { Length: > 0 } suffix ? $"{baseModel}.ft-{hex}-{suffix}" : $"{baseModel}.ft-{hex}";

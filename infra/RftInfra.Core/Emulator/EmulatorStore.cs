@@ -39,13 +39,20 @@ internal sealed partial class EmulatorStore
         lock (_gate)
         {
             var changed = CatchUp();
-            var result = operation();
-            if (changed || mutates)
+            try
             {
-                Save();
+                var result = operation();
+                changed |= mutates;
+                return result;
             }
-
-            return result;
+            finally
+            {
+                // Progression made before a refused request is kept too.
+                if (changed)
+                {
+                    Save();
+                }
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using RftInfra.Core.Declarations;
 
 namespace RftInfra.Core.Emulator;
 
@@ -22,14 +23,8 @@ internal sealed record JobRequest(
 /// </summary>
 internal static class JobRequestChecks
 {
-    /// <summary>Base models the emulator trains, with the dated version Azure names fine-tuned models after.</summary>
-    internal static readonly IReadOnlyDictionary<string, string> ModelVersions = new Dictionary<string, string>
-    {
-        ["o4-mini"] = "o4-mini-2025-04-16",
-        ["o4-mini-2025-04-16"] = "o4-mini-2025-04-16",
-        ["gpt-5"] = "gpt-5-2025-08-07",
-        ["gpt-5-2025-08-07"] = "gpt-5-2025-08-07",
-    };
+    /// <summary>The catalog model a base model (or a fine-tuned model, for continuous fine-tuning) trains as.</summary>
+    internal static CatalogModel? TrainableModel(string model) => RftCatalog.Default.FindModel(model.Split(".ft-")[0]);
 
     private static readonly HashSet<string> TrainingTypes =
         new(["standard", "globalstandard", "developertier", "developer"], StringComparer.OrdinalIgnoreCase);
@@ -48,7 +43,7 @@ internal static class JobRequestChecks
             throw EmulatorErrors.BaseModelNotSupported(model);
         }
 
-        if (!ModelVersions.ContainsKey(model.Split(".ft-")[0]))
+        if (TrainableModel(model) is null)
         {
             throw EmulatorErrors.BaseModelNotSupported(model);
         }
@@ -222,9 +217,10 @@ internal static class JobRequestChecks
     private static string? Suffix(JsonObject body)
     {
         var suffix = String(body, "suffix");
-        if (suffix is not null && suffix.Length > 40)
+        var maxLength = RftCatalog.Default.Limits.SuffixMaxLength;
+        if (suffix is not null && suffix.Length > maxLength)
         {
-            throw EmulatorErrors.InvalidPayload($"'suffix' has {suffix.Length} characters; Azure allows at most 40.", "suffix");
+            throw EmulatorErrors.InvalidPayload($"'suffix' has {suffix.Length} characters; Azure allows at most {maxLength}.", "suffix");
         }
 
         return suffix;

@@ -187,7 +187,7 @@ public sealed class RftEmulator : IAsyncDisposable
         await WriteError(context, error);
     }
 
-    private static async Task HandleErrors(HttpContext context, RequestDelegate next)
+    internal static async Task HandleErrors(HttpContext context, RequestDelegate next)
     {
         try
         {

@@ -31,6 +31,47 @@ public class EmulatorCommandTests
     }
 
     [Fact]
+    public async Task Emulator_WithFaultsAndStateFiles_InjectsAndPersists()
+    {
+        var directory = Directory.CreateTempSubdirectory("rft-emulator-cli-");
+        var faults = Path.Combine(directory.FullName, "faults.json");
+        var state = Path.Combine(directory.FullName, "state.json");
+        await File.WriteAllTextAsync(faults, """{"rules":[{"method":"GET","path":"/openai/v1/files","first":1,"fault":"status","status":429,"retryAfterSeconds":2}]}""");
+        var stdout = new StringWriter();
+        var io = new IOContext(TextReader.Null, TextWriter.Synchronized(stdout), TextWriter.Synchronized(new StringWriter()));
+        using var cancel = new CancellationTokenSource();
+        var run = RftCommand.RunAsync(["emulator", "--faults", faults, "--state", state], io, cancel.Token);
+        try
+        {
+            using var http = new HttpClient { BaseAddress = await WaitForEndpoint(stdout, run) };
+            http.DefaultRequestHeaders.Add("api-key", "rft-emulator-key");
+            using (var limited = await http.GetAsync("/openai/v1/files"))
+            {
+                Assert.Equal(429, (int)limited.StatusCode);
+                Assert.Equal("2", limited.Headers.GetValues("Retry-After").Single());
+            }
+
+            using var form = new MultipartFormDataContent { { new StringContent("{\"messages\":[]}\n"), "file", "a.jsonl" }, { new StringContent("fine-tune"), "purpose" } };
+            using (var uploaded = await http.PostAsync("/openai/v1/files", form))
+            {
+                Assert.Equal(200, (int)uploaded.StatusCode);
+            }
+
+            Assert.Contains("1 rule(s)", stdout.ToString());
+            Assert.Contains("rft-emulator-key", stdout.ToString());   // the default key is public; a given key is never printed
+            await cancel.CancelAsync();
+            Assert.Equal(0, await run.WaitAsync(TimeSpan.FromSeconds(20)));
+            Assert.Contains("a.jsonl", await File.ReadAllTextAsync(state));
+        }
+        finally
+        {
+            await cancel.CancelAsync();
+            await run.WaitAsync(TimeSpan.FromSeconds(20));
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Emulator_BadFaultsFile_ExitsWithUsageErrorNamingTheFile()
     {
         var path = Path.Combine(Path.GetTempPath(), $"rft-faults-{Guid.NewGuid():N}.json");

@@ -84,7 +84,8 @@ public class EmulatorFaultTests
         var validation = await emulator.ProcessedFile();
         emulator.Server.Faults.SetRules([new FaultRule { Method = "POST", Path = Jobs, First = 1, Fault = FaultKind.DropConnection }]);
 
-        await Assert.ThrowsAsync<HttpRequestException>(() => emulator.Post(Jobs, TestEmulator.JobBody(training, validation)));
+        using var fresh = emulator.FreshHttp();
+        await Assert.ThrowsAsync<HttpRequestException>(() => emulator.Send(HttpMethod.Post, Jobs, TestEmulator.JobBody(training, validation), fresh));
 
         var (_, list) = await emulator.Get(Jobs);
         Assert.Empty(list!["data"]!.AsArray());
@@ -99,7 +100,9 @@ public class EmulatorFaultTests
         var validation = await emulator.ProcessedFile();
         emulator.Server.Faults.SetRules([new FaultRule { Method = "POST", Path = Jobs, Nth = [1], Fault = FaultKind.ResponseLost }]);
 
-        await Assert.ThrowsAnyAsync<Exception>(() => emulator.Post(Jobs, TestEmulator.JobBody(training, validation, new JsonObject { ["spec"] = "x" })));
+        using var fresh = emulator.FreshHttp();
+        await Assert.ThrowsAnyAsync<HttpRequestException>(
+            () => emulator.Send(HttpMethod.Post, Jobs, TestEmulator.JobBody(training, validation, new JsonObject { ["spec"] = "x" }), fresh));
 
         var (_, list) = await emulator.Get($"{Jobs}?metadata[spec]=x");
         Assert.Single(list!["data"]!.AsArray());

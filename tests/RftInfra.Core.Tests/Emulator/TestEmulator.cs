@@ -44,7 +44,18 @@ public sealed class TestEmulator : IAsyncDisposable
 
     public static JsonObject Parse(string json) => (JsonObject)JsonNode.Parse(json)!;
 
-    public async Task<(int Status, JsonObject? Body)> Send(HttpMethod method, string path, JsonNode? body = null)
+    /// <summary>
+    /// A client on a new connection. SocketsHttpHandler silently re-sends a request once when a reused pooled
+    /// connection closes before any answer, so tests of dropped connections use a fresh one to see the drop.
+    /// </summary>
+    public HttpClient FreshHttp()
+    {
+        var http = new HttpClient { BaseAddress = Server.BaseUrl, Timeout = TimeSpan.FromSeconds(20) };
+        http.DefaultRequestHeaders.Add("api-key", Server.ApiKey);
+        return http;
+    }
+
+    public async Task<(int Status, JsonObject? Body)> Send(HttpMethod method, string path, JsonNode? body = null, HttpClient? http = null)
     {
         using var request = new HttpRequestMessage(method, path);
         if (body is not null)
@@ -52,7 +63,7 @@ public sealed class TestEmulator : IAsyncDisposable
             request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
         }
 
-        using var response = await Http.SendAsync(request);
+        using var response = await (http ?? Http).SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         return ((int)response.StatusCode, text.Length == 0 ? null : Parse(text));
     }
