@@ -1,3 +1,4 @@
+using System.ClientModel;
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
@@ -20,7 +21,9 @@ public sealed record GradeArguments(
     string Format,
     string? Plot,
     bool Check,
-    double PythonTimeoutSeconds);
+    double PythonTimeoutSeconds,
+    string? Endpoint = null,
+    IReadOnlyList<string>? Deployments = null);
 
 /// <summary>
 /// `rft grade`: runs a grader locally over a dataset and model outputs and shows the reward distribution, or
@@ -40,10 +43,12 @@ public static class GradeCommand
         format.AcceptOnlyFromAmong("text", "json");
         var plot = new Option<string?>("--plot") { Description = "Write a PNG histogram of the rewards to this file." };
         var check = new Option<bool>("--check") { Description = "Run the grader tests (graders/<name>.tests.jsonl) of --grader, or of every grader under graders/." };
+        var endpoint = new Option<string?>("--endpoint") { Description = "Azure OpenAI resource (https://NAME.openai.azure.com/) or `rft emulator` URL that runs score_model/label_model graders. Entra ID by default; the key, if any, comes from AZURE_OPENAI_API_KEY." };
+        var deployment = new Option<string[]>("--deployment") { Description = "MODEL=DEPLOYMENT: the deployment a grader model runs on (repeatable; default: a deployment named like the model).", AllowMultipleArgumentsPerToken = false };
         var pythonTimeout = new Option<double>("--python-timeout") { Description = "Seconds a python grader's grade() may take per row (the service allows 120).", DefaultValueFactory = _ => PythonGraderRunner.DefaultTimeout.TotalSeconds };
 
         var command = new Command("grade", "Run a grader locally: rewards for model outputs, the reward distribution, grader tests.");
-        foreach (var option in new Option[] { root, grader, data, samples, sampleText, rows, format, plot, check, pythonTimeout })
+        foreach (var option in new Option[] { root, grader, data, samples, sampleText, rows, format, plot, check, endpoint, deployment, pythonTimeout })
         {
             command.Options.Add(option);
         }
@@ -54,7 +59,7 @@ public static class GradeCommand
                 parseResult.GetValue(root)!, parseResult.GetValue(grader), parseResult.GetValue(data),
                 parseResult.GetValue(samples), parseResult.GetValue(sampleText), parseResult.GetValue(rows),
                 parseResult.GetValue(format)!, parseResult.GetValue(plot), parseResult.GetValue(check),
-                parseResult.GetValue(pythonTimeout));
+                parseResult.GetValue(pythonTimeout), parseResult.GetValue(endpoint), parseResult.GetValue(deployment));
             return await RunAsync(arguments, io, cancellationToken);
         });
         return command;
@@ -67,8 +72,56 @@ public static class GradeCommand
             return Usage(io, "--python-timeout must be a positive number of seconds.");
         }
 
-        var options = new GraderEngineOptions { PythonTimeout = TimeSpan.FromSeconds(args.PythonTimeoutSeconds) };
+        var modelClient = ModelGraderClientFrom(args, out var problem);
+        if (problem is not null)
+        {
+            return Usage(io, problem);
+        }
+
+        var options = new GraderEngineOptions { PythonTimeout = TimeSpan.FromSeconds(args.PythonTimeoutSeconds), ModelClient = modelClient };
         return args.Check ? await CheckAsync(args, options, io, cancellationToken) : await GradeAsync(args, options, io, cancellationToken);
+    }
+
+    /// <summary>The environment variable an API key for --endpoint is read from (never a command-line argument: shells keep history).</summary>
+    public const string ApiKeyVariable = "AZURE_OPENAI_API_KEY";
+
+    /// <summary>The grader model client for --endpoint (null without it), or a usage problem.</summary>
+    private static AzureOpenAIModelGraderClient? ModelGraderClientFrom(GradeArguments args, out string? problem)
+    {
+        problem = null;
+        if (args.Endpoint is null)
+        {
+            if (args.Deployments is { Count: > 0 })
+            {
+                problem = "--deployment needs --endpoint (the resource that hosts the deployments).";
+            }
+
+            return null;
+        }
+
+        if (!Uri.TryCreate(args.Endpoint, UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("https" or "http"))
+        {
+            problem = $"--endpoint '{args.Endpoint}' is not an http(s) URL: give the resource, e.g. https://myres.openai.azure.com/.";
+            return null;
+        }
+
+        var deployments = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in args.Deployments ?? [])
+        {
+            var parts = pair.Split('=', 2, StringSplitOptions.TrimEntries);
+            if (parts.Length != 2 || parts[0].Length == 0 || parts[1].Length == 0)
+            {
+                problem = $"--deployment '{pair}' is not MODEL=DEPLOYMENT, e.g. --deployment gpt-4.1-mini=grader-mini.";
+                return null;
+            }
+
+            deployments[parts[0]] = parts[1];
+        }
+
+        var options = new ModelGraderClientOptions { Deployments = deployments };
+        return Environment.GetEnvironmentVariable(ApiKeyVariable) is { Length: > 0 } key
+            ? new AzureOpenAIModelGraderClient(endpoint, new ApiKeyCredential(key), options)
+            : new AzureOpenAIModelGraderClient(endpoint, credential: null, options);
     }
 
     private static async Task<int> CheckAsync(GradeArguments args, GraderEngineOptions options, IOContext io, CancellationToken cancellationToken)

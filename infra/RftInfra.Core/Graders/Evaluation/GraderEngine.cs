@@ -26,7 +26,7 @@ public sealed record GraderEngineOptions
 public sealed class GraderEngine : IAsyncDisposable
 {
     private const string NeedsModelEndpoint =
-        "needs a model endpoint: {0} asks {1} for a score; the prompt is rendered offline, but scoring it needs a grader model client (rft grade does not call models)";
+        "needs a model endpoint: {0} asks {1} for a score; the prompt is rendered offline, but scoring it needs a grader model (rft grade --endpoint URL)";
 
     private readonly GraderEngineOptions _options;
 
