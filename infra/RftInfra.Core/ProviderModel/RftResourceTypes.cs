@@ -89,8 +89,10 @@ public static class RftResourceTypes
         "A reinforcement fine-tuning job. Created once per spec hash (adopted if it already exists), never waited for; refresh reads status, model and metrics. Any spec change replaces it; deleting cancels it if unfinished and keeps the model.",
         [
             new("model", PropertyKind.String, "Base model, e.g. o4-mini-2025-04-16.", Required: true, ReplaceOnChanges: true),
-            new("trainingFileId", PropertyKind.String, "File id of the training set.", Required: true, ReplaceOnChanges: true),
-            new("validationFileId", PropertyKind.String, "File id of the validation set.", Required: true, ReplaceOnChanges: true),
+            // Not replace-on-change: the same content re-uploaded gets a new id but the same spec hash, and the
+            // lifecycle's Diff treats that as an update (a replace would adopt, then cancel, the running job).
+            new("trainingFileId", PropertyKind.String, "File id of the training set (a new id with the same content hash does not replace the job).", Required: true),
+            new("validationFileId", PropertyKind.String, "File id of the validation set (a new id with the same content hash does not replace the job).", Required: true),
             new("trainingFileHash", PropertyKind.String, "Content hash of the training set (preferred over the id in the spec hash).", ReplaceOnChanges: true),
             new("validationFileHash", PropertyKind.String, "Content hash of the validation set.", ReplaceOnChanges: true),
             new("grader", PropertyKind.Json, "The grader object.", Required: true, ReplaceOnChanges: true),
