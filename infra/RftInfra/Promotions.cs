@@ -17,14 +17,14 @@ namespace RftInfra;
 public static class Promotions
 {
     /// <returns>The stack output <c>promotions</c>: per promotion and region the deployment, model, source and reward.</returns>
-    public static Output<ImmutableDictionary<string, object>> Deploy(
+    public static async Task<ImmutableDictionary<string, object>> DeployAsync(
         IReadOnlyList<RegionAccount> accounts, Pulumi.AzureNative.Resources.ResourceGroup group)
     {
         var config = new Config(PromotionConfig.Namespace);
         var promotionsJson = config.Get("promotions");
         if (promotionsJson is null)
         {
-            return Output.Create(ImmutableDictionary<string, object>.Empty);
+            return ImmutableDictionary<string, object>.Empty;
         }
 
         var (settings, diagnostics) = PromotionConfigReader.FromConfigValues(
@@ -34,48 +34,49 @@ public static class Promotions
             throw new RunException(string.Join(Environment.NewLine, diagnostics.Select(d => d.ToString())));
         }
 
+        // Read the dev stack's outputs as plain values before declaring anything (as RftStack reads its own
+        // previous outputs): the deployments below are then declared at top level, not inside an Apply, so
+        // `pulumi preview` shows exactly the deployments `pulumi up` creates.
         var dev = new StackReference("dev-stack", new StackReferenceArgs { Name = settings.DevStack });
-        var regions = accounts.Select(a => a.Region).ToList();
-
-        // The decision needs the dev stack's outputs, which a StackReference knows during preview as well, so the
-        // deployments below show up in `pulumi preview` exactly as `pulumi up` creates them.
-        return dev.Outputs.Apply(outputs =>
+        var devOutputs = new Dictionary<string, object?>
         {
-            IReadOnlyList<DevJob> devJobs;
-            try
-            {
-                devJobs = DevStackOutputs.FromStackOutputs(PlainValues.ToJsonNode(outputs));
-            }
-            catch (FormatException e)
-            {
-                throw new ResourceException($"reading the outputs of stack '{settings.DevStack}': {e.Message}", dev, hideStack: true);
-            }
+            [DevStackOutputs.JobsOutput] = await dev.GetValueAsync(DevStackOutputs.JobsOutput),
+            [DevStackOutputs.AccountsOutput] = await dev.GetValueAsync(DevStackOutputs.AccountsOutput),
+        };
+        IReadOnlyList<DevJob> devJobs;
+        try
+        {
+            devJobs = DevStackOutputs.FromStackOutputs(PlainValues.ToJsonNode(devOutputs));
+        }
+        catch (FormatException e)
+        {
+            throw new RunException($"reading the outputs of stack '{settings.DevStack}': {e.Message}");
+        }
 
-            var decisions = PromotionPlanner.Decide(settings, devJobs, regions);
-            var refused = decisions.OfType<RefusedPromotion>().ToList();
-            if (refused.Count > 0)
-            {
-                // Refuse the whole update: a partial promotion would leave prod half-way between two models.
-                throw new ResourceException(string.Join(Environment.NewLine, refused.Select(r => r.Reason)), dev, hideStack: true);
-            }
+        var decisions = PromotionPlanner.Decide(settings, devJobs, accounts.Select(a => a.Region).ToList());
+        var refused = decisions.OfType<RefusedPromotion>().ToList();
+        if (refused.Count > 0)
+        {
+            // Refuse the whole update: a partial promotion would leave prod half-way between two models.
+            throw new RunException(string.Join(Environment.NewLine, refused.Select(r => r.Reason)));
+        }
 
-            var result = ImmutableDictionary.CreateBuilder<string, object>();
-            foreach (var decision in decisions.OfType<DeployPromotion>())
-            {
-                var account = accounts.First(a => string.Equals(a.Region, decision.Target.Region, StringComparison.OrdinalIgnoreCase));
-                CreateDeployment(decision, account, group);
-                result[$"{decision.Promotion}/{decision.Target.Region}"] = ImmutableDictionary<string, object>.Empty
-                    .Add("deploymentName", decision.Target.DeploymentName)
-                    .Add("model", decision.ModelName)
-                    .Add("version", decision.ModelVersion)
-                    .Add("source", decision.SourceAccountId ?? "")
-                    .Add("checkpointCopied", decision.Copy is not null)
-                    .Add("validationReward", decision.ValidationReward is { } reward ? reward : "none reported")
-                    .Add("jobId", decision.JobId ?? "");
-            }
+        var result = ImmutableDictionary.CreateBuilder<string, object>();
+        foreach (var decision in decisions.OfType<DeployPromotion>())
+        {
+            var account = accounts.First(a => string.Equals(a.Region, decision.Target.Region, StringComparison.OrdinalIgnoreCase));
+            CreateDeployment(decision, account, group);
+            result[$"{decision.Promotion}/{decision.Target.Region}"] = ImmutableDictionary<string, object>.Empty
+                .Add("deploymentName", decision.Target.DeploymentName)
+                .Add("model", decision.ModelName)
+                .Add("version", decision.ModelVersion)
+                .Add("source", decision.SourceAccountId ?? "")
+                .Add("checkpointCopied", decision.Copy is not null)
+                .Add("validationReward", decision.ValidationReward is { } reward ? reward : "none reported")
+                .Add("jobId", decision.JobId ?? "");
+        }
 
-            return result.ToImmutable();
-        });
+        return result.ToImmutable();
     }
 
     private static AzureDeployment CreateDeployment(DeployPromotion decision, RegionAccount account, Pulumi.AzureNative.Resources.ResourceGroup group)

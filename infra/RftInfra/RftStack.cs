@@ -97,7 +97,7 @@ public static class RftStack
             CreateDeploymentChain(regionAccount, plan.Deployments.ByRegion[regionAccount.Region], group, jobComponents, onDeployment);
         }
 
-        var promotions = Promotions.Deploy(accounts, group);
+        var promotions = await Promotions.DeployAsync(accounts, group);
 
         return new Dictionary<string, object?>
         {

@@ -123,7 +123,7 @@ public class PromotionTests
     }
 
     /// <summary>The part of the prod program under test: one prod account, then the promotions.</summary>
-    private static Task<IDictionary<string, object?>> ProdPromotions()
+    private static async Task<IDictionary<string, object?>> ProdPromotions()
     {
         var group = new ResourceGroup("rg-rft-prod");
         var account = new CognitiveServices.Account("rft-prod-swedencentral", new CognitiveServices.AccountArgs
@@ -133,8 +133,8 @@ public class PromotionTests
             Kind = "AIServices",
             Sku = new CognitiveServices.Inputs.SkuArgs { Name = "S0" },
         });
-        var promotions = Promotions.Deploy([new RegionAccount { Region = "swedencentral", Account = account }], group);
-        return Task.FromResult<IDictionary<string, object?>>(new Dictionary<string, object?> { ["promotions"] = promotions });
+        var promotions = await Promotions.DeployAsync([new RegionAccount { Region = "swedencentral", Account = account }], group);
+        return new Dictionary<string, object?> { ["promotions"] = promotions };
     }
 
     private static Task<T> Value<T>(Output<T> output)
