@@ -103,6 +103,51 @@ internal sealed class NGramOverlap
         return matches;
     }
 
+    /// <summary>
+    /// Moves to order <paramref name="n"/>. From order 1 with up to 5-grams of fewer than 4096 distinct tokens,
+    /// each n-gram packs into one 60-bit key (one pass); otherwise order by order.
+    /// </summary>
+    public void ExtendTo(int n, int[] outputTokens, int[] referenceTokens)
+    {
+        if (Order == 1 && n is > 1 and <= 5 && _distinct < 4096)
+        {
+            _ids.Clear();
+            _output = PackedIds(outputTokens, n);
+            _reference = PackedIds(referenceTokens, n);
+            _distinct = _ids.Count;
+            Order = n;
+            return;
+        }
+
+        while (Order < n)
+        {
+            Extend(outputTokens, referenceTokens);
+        }
+    }
+
+    private int[] PackedIds(int[] tokens, int n)
+    {
+        var ids = new int[Math.Max(0, tokens.Length - n + 1)];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            long key = 0;
+            for (var k = 0; k < n; k++)
+            {
+                key |= (long)tokens[i + k] << (12 * k);
+            }
+
+            if (!_ids.TryGetValue(key, out var id))
+            {
+                id = _ids.Count;
+                _ids[key] = id;
+            }
+
+            ids[i] = id;
+        }
+
+        return ids;
+    }
+
     /// <summary>Moves to the next order: n-grams one token longer.</summary>
     public void Extend(int[] outputTokens, int[] referenceTokens)
     {

@@ -18,10 +18,7 @@ internal static class Rouge
         var target = TokenIds(ids, reference);
         var prediction = TokenIds(ids, output);
         var ngrams = new NGramOverlap(prediction, target, ids.Count);
-        while (ngrams.Order < n)
-        {
-            ngrams.Extend(prediction, target);
-        }
+        ngrams.ExtendTo(n, prediction, target);
 
         var overlap = ngrams.Matches();
         var precision = (double)overlap / Math.Max(ngrams.OutputCount, 1);
