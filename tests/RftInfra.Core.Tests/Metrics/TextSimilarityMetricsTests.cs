@@ -186,6 +186,17 @@ public sealed class TextSimilarityMetricsTests
     public void Rouge_HandCheckedValues(string metric, string output, string reference, double expected) =>
         Assert.Equal(expected, TextSimilarityMetrics.Score(metric, output, reference), Tolerance);
 
+    [Fact]
+    public void Rouge_LargeVocabulary_CountsBigramsOrderByOrder()
+    {
+        // 5000 distinct tokens (past the 4096 of the packed-key path). Output w0…w4999 has 4999 bigrams; the
+        // reference w0…w2499 has 2499, all in the output: P = 2499/4999, R = 1, F = 2PR / (P + R).
+        var output = string.Join(' ', Enumerable.Range(0, 5000).Select(i => "w" + i));
+        var reference = string.Join(' ', Enumerable.Range(0, 2500).Select(i => "w" + i));
+        var precision = 2499.0 / 4999;
+        Assert.Equal(2 * precision / (precision + 1), TextSimilarityMetrics.Score("rouge_2", output, reference), Tolerance);
+    }
+
     // --- names, cosine, errors ------------------------------------------------------------------------------
 
     [Fact]

@@ -15,8 +15,8 @@ internal static class Bleu
     public static double Score(string output, string reference)
     {
         var ids = new TokenIds();
-        var hypothesis = ids.Map(TextSimilarityMetrics.Tokenize(output));
-        var referenceTokens = ids.Map(TextSimilarityMetrics.Tokenize(reference));
+        var hypothesis = ids.MapWhitespaceTokens(output);
+        var referenceTokens = ids.MapWhitespaceTokens(reference);
         var ngrams = new NGramOverlap(hypothesis, referenceTokens, ids.Count);
         Span<double> weightedLogs = stackalloc double[MaxOrder];
         for (var n = 1; n <= MaxOrder; n++)

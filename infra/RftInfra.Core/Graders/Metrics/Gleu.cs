@@ -12,8 +12,8 @@ internal static class Gleu
     public static double Score(string output, string reference)
     {
         var ids = new TokenIds();
-        var hypothesis = ids.Map(TextSimilarityMetrics.Tokenize(output));
-        var referenceTokens = ids.Map(TextSimilarityMetrics.Tokenize(reference));
+        var hypothesis = ids.MapWhitespaceTokens(output);
+        var referenceTokens = ids.MapWhitespaceTokens(reference);
         var ngrams = new NGramOverlap(hypothesis, referenceTokens, ids.Count);
         int matches = 0, outputNGrams = 0, referenceNGrams = 0;
         for (var n = 1; n <= MaxOrder; n++)

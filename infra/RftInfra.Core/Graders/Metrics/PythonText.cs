@@ -82,6 +82,19 @@ internal static class PythonText
             return text;
         }
 
+        if (text.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') < 0 && !text.Contains('\u0130') && !text.Contains('\u03A3'))
+        {
+            // BMP only and no character with a special rule: a char-for-char simple mapping.
+            return string.Create(text.Length, text, static (span, source) =>
+            {
+                for (var i = 0; i < span.Length; i++)
+                {
+                    var c = source[i];
+                    span[i] = c < 0x80 ? (c is >= 'A' and <= 'Z' ? (char)(c + 32) : c) : char.ToLowerInvariant(c);
+                }
+            });
+        }
+
         var codePoints = CodePoints(text);
         var builder = new StringBuilder(text.Length);
         for (var i = 0; i < codePoints.Length; i++)

@@ -15,13 +15,10 @@ internal static class Rouge
     public static double RougeN(int n, string output, string reference)
     {
         var ids = new TokenIds();
-        var target = ids.Map(Tokenize(reference));
-        var prediction = ids.Map(Tokenize(output));
+        var target = TokenIds(ids, reference);
+        var prediction = TokenIds(ids, output);
         var ngrams = new NGramOverlap(prediction, target, ids.Count);
-        while (ngrams.Order < n)
-        {
-            ngrams.Extend(prediction, target);
-        }
+        ngrams.ExtendTo(n, prediction, target);
 
         var overlap = ngrams.Matches();
         var precision = (double)overlap / Math.Max(ngrams.OutputCount, 1);
@@ -32,8 +29,8 @@ internal static class Rouge
     public static double RougeL(string output, string reference)
     {
         var ids = new TokenIds();
-        var target = ids.Map(Tokenize(reference));
-        var prediction = ids.Map(Tokenize(output));
+        var target = TokenIds(ids, reference);
+        var prediction = TokenIds(ids, output);
         if (target.Length == 0 || prediction.Length == 0)
         {
             return 0;
@@ -45,11 +42,11 @@ internal static class Rouge
         return FMeasure(precision, recall);
     }
 
-    /// <summary>rouge-score's <c>tokenize.tokenize(text, stemmer=None)</c>.</summary>
-    internal static List<string> Tokenize(string text)
+    /// <summary>The ids of rouge-score's <c>tokenize.tokenize(text, stemmer=None)</c> tokens.</summary>
+    private static int[] TokenIds(TokenIds ids, string text)
     {
         var lowered = PythonText.Lower(text);
-        var tokens = new List<string>();
+        var tokens = new List<int>();
         var start = -1;
         for (var i = 0; i <= lowered.Length; i++)
         {
@@ -60,12 +57,12 @@ internal static class Rouge
             }
             else if (!isTokenChar && start >= 0)
             {
-                tokens.Add(lowered[start..i]);
+                tokens.Add(ids.Id(lowered.AsSpan(start, i - start)));
                 start = -1;
             }
         }
 
-        return tokens;
+        return [.. tokens];
     }
 
     private static double FMeasure(double precision, double recall) =>

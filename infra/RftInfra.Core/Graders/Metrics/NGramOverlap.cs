@@ -4,24 +4,45 @@ namespace RftInfra.Core.Graders.Metrics;
 internal sealed class TokenIds
 {
     private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
+
+    public TokenIds() => _bySpan = _ids.GetAlternateLookup<ReadOnlySpan<char>>();
 
     public int Count => _ids.Count;
 
-    public int[] Map(IReadOnlyList<string> tokens)
+    /// <summary>The id of <paramref name="token"/> (no string is allocated for a token seen before).</summary>
+    public int Id(ReadOnlySpan<char> token)
     {
-        var ids = new int[tokens.Count];
-        for (var i = 0; i < tokens.Count; i++)
+        if (!_bySpan.TryGetValue(token, out var id))
         {
-            if (!_ids.TryGetValue(tokens[i], out var id))
-            {
-                id = _ids.Count;
-                _ids[tokens[i]] = id;
-            }
-
-            ids[i] = id;
+            id = _ids.Count;
+            _bySpan[token] = id;
         }
 
-        return ids;
+        return id;
+    }
+
+    /// <summary>The ids of Python's <c>text.split()</c> tokens.</summary>
+    public int[] MapWhitespaceTokens(string text)
+    {
+        var ids = new List<int>();
+        var start = -1;
+        for (var i = 0; i <= text.Length; i++)
+        {
+            // No whitespace code point lies outside the BMP, so surrogates are never separators.
+            var isSeparator = i == text.Length || PythonText.IsSpace(text[i]);
+            if (isSeparator && start >= 0)
+            {
+                ids.Add(Id(text.AsSpan(start, i - start)));
+                start = -1;
+            }
+            else if (!isSeparator && start < 0)
+            {
+                start = i;
+            }
+        }
+
+        return [.. ids];
     }
 }
 
@@ -80,6 +101,51 @@ internal sealed class NGramOverlap
         }
 
         return matches;
+    }
+
+    /// <summary>
+    /// Moves to order <paramref name="n"/>. From order 1 with up to 5-grams of fewer than 4096 distinct tokens,
+    /// each n-gram packs into one 60-bit key (one pass); otherwise order by order.
+    /// </summary>
+    public void ExtendTo(int n, int[] outputTokens, int[] referenceTokens)
+    {
+        if (Order == 1 && n is > 1 and <= 5 && _distinct < 4096)
+        {
+            _ids.Clear();
+            _output = PackedIds(outputTokens, n);
+            _reference = PackedIds(referenceTokens, n);
+            _distinct = _ids.Count;
+            Order = n;
+            return;
+        }
+
+        while (Order < n)
+        {
+            Extend(outputTokens, referenceTokens);
+        }
+    }
+
+    private int[] PackedIds(int[] tokens, int n)
+    {
+        var ids = new int[Math.Max(0, tokens.Length - n + 1)];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            long key = 0;
+            for (var k = 0; k < n; k++)
+            {
+                key |= (long)tokens[i + k] << (12 * k);
+            }
+
+            if (!_ids.TryGetValue(key, out var id))
+            {
+                id = _ids.Count;
+                _ids[key] = id;
+            }
+
+            ids[i] = id;
+        }
+
+        return ids;
     }
 
     /// <summary>Moves to the next order: n-grams one token longer.</summary>
