@@ -31,7 +31,7 @@ public enum PrincipalRole
 public sealed record PrincipalGrant(string ObjectId, string PrincipalType, IReadOnlyList<PrincipalRole> Roles);
 
 /// <summary>
-/// A base or grader model deployed for evaluation (e.g. the base model for `rft baseline`, or gpt-4.1-mini for a
+/// A base or grader model deployed for evaluation (e.g. the base model for a baseline run, or gpt-4.1-mini for a
 /// score_model grader). <see cref="Region"/> null means every region of the stack.
 /// </summary>
 public sealed record EvalDeployment(string Name, string Model, string Version, string Sku, int Capacity, string? Region);
