@@ -146,7 +146,7 @@ public class WorkflowTests
     }
 
     [Fact]
-    public void ReconcileRefreshesThenUpdatesDevOnASchedule()
+    public void ReconcileRefreshesThenUpdatesDevTwiceOnASchedule()
     {
         var root = Load("reconcile-dev.yml");
         var on = (YamlMappingNode)root.Children[new YamlScalarNode("on")];
@@ -154,7 +154,8 @@ public class WorkflowTests
             .Where(c => c is not null).ToList();
 
         Assert.True(on.Children.ContainsKey(new YamlScalarNode("schedule")));
-        Assert.Equal(["refresh", "up"], commands);
+        // Two ups: the first records jobs that just succeeded, the second deploys their models.
+        Assert.Equal(["refresh", "up", "up"], commands);
         Assert.Equal("pulumi-dev", Scalar((YamlMappingNode)root.Children[new YamlScalarNode("concurrency")], "group"));
         Assert.Equal("pulumi-dev", Scalar((YamlMappingNode)Load("deploy-dev.yml").Children[new YamlScalarNode("concurrency")], "group"));
     }
