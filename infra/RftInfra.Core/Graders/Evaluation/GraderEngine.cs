@@ -100,10 +100,11 @@ public sealed class GraderEngine : IAsyncDisposable
                 $"evaluation_metric '{grader.EvaluationMetric}' is not one of {string.Join(", ", TextSimilarityMetrics.Names)}"));
         }
 
-        if (!TextSimilarityMetrics.IsComputedOffline(grader.EvaluationMetric))
+        // cosine (service embeddings) and meteor without the WordNet database cannot be scored here: that is a
+        // limit of this machine, not a grader error, so the row is not scored rather than given 0.
+        if (TextSimilarityMetrics.WhyUnavailable(grader.EvaluationMetric) is { } unavailable)
         {
-            return GradeResult.NotScored(
-                $"{grader.Name} uses {grader.EvaluationMetric}, which needs text-embedding-3-large embeddings: not computed offline");
+            return GradeResult.NotScored($"{grader.Name} uses {grader.EvaluationMetric}: {unavailable.TrimEnd('.')}");
         }
 
         double score;
