@@ -719,26 +719,7 @@ internal sealed class DatasetScan
             return;
         }
 
-        // One pass over the escapes (a few per string): only \u (surrogates to check, re-encoding) and \/
-        // (re-encoding) matter; the others are already canonical. Stepping from escape to escape never mistakes the
-        // "u" of an escaped backslash (\\u) for one.
-        var firstU = -1;
-        var canonical = true;
-        for (var at = raw.IndexOf((byte)'\\'); at >= 0;)
-        {
-            var kind = raw[at + 1];
-            if (kind == (byte)'u')
-            {
-                firstU = at;
-                canonical = false;
-                break;
-            }
-
-            canonical &= kind != (byte)'/';
-            var next = raw[(at + 2)..].IndexOf((byte)'\\');
-            at = next < 0 ? -1 : at + 2 + next;
-        }
-
+        var firstU = raw.IndexOf("\\u"u8);
         if (firstU >= 0 && !SurrogateEscapesArePaired(raw, firstU))
         {
             ReportInvalidEscape(ref reader, line, lineNumber,
@@ -747,11 +728,16 @@ internal sealed class DatasetScan
             return;
         }
 
-        if (canonical)
+        if (!_hashing)
+        {
+            return;
+        }
+
+        if (firstU < 0 && raw.IndexOf("\\/"u8) < 0)
         {
             Hash(raw);
         }
-        else if (_hashing)
+        else
         {
             HashCanonical(raw);
         }
