@@ -184,7 +184,7 @@ internal sealed class DatasetScan
         }
 
         _rowCount++;
-        if (!Utf8.IsValid(line))
+        if (!Utf8Validation.IsValid(line))
         {
             if (ShouldReport(DatasetDiagnostics.InvalidUtf8Code))
             {
@@ -235,8 +235,8 @@ internal sealed class DatasetScan
         {
             keys?.Add(PropertyName(ref reader, line, lineNumber));
             var matched = MatchFirstNames(ref reader);
-            var isMessages = reader.ValueTextEquals("messages"u8);
-            var isTools = !isMessages && reader.ValueTextEquals("tools"u8);
+            var isMessages = TextIs(ref reader, "messages"u8);
+            var isTools = !isMessages && TextIs(ref reader, "tools"u8);
             reader.Read();
             if (matched)
             {
@@ -297,6 +297,14 @@ internal sealed class DatasetScan
         }
     }
 
+    /// <summary>
+    /// <see cref="Utf8JsonReader.ValueTextEquals(ReadOnlySpan{byte})"/> for a property name or a string, with a plain
+    /// byte comparison when the token has no escapes (almost always; these checks run several times per message).
+    /// Escaped tokens still go through the reader, which unescapes them (and throws on an unpaired surrogate).
+    /// </summary>
+    private static bool TextIs(ref Utf8JsonReader reader, ReadOnlySpan<byte> text) =>
+        reader.ValueIsEscaped ? reader.ValueTextEquals(text) : reader.ValueSpan.SequenceEqual(text);
+
     /// <summary>Reads past the end of the top-level value: the reader throws if anything but whitespace follows.</summary>
     private static void ReadToEnd(ref Utf8JsonReader reader)
     {
@@ -324,7 +332,7 @@ internal sealed class DatasetScan
         var any = false;
         for (var i = 0; i < _paths.Length; i++)
         {
-            _matchesProperty[i] = !_foundInRow[i] && _firstNames[i] is { } name && reader.ValueTextEquals(name);
+            _matchesProperty[i] = !_foundInRow[i] && _firstNames[i] is { } name && TextIs(ref reader, name);
             any |= _matchesProperty[i];
         }
 
@@ -478,13 +486,13 @@ internal sealed class DatasetScan
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("role"u8))
+            if (TextIs(ref reader, "role"u8))
             {
                 reader.Read();
                 roleStart = reader.TokenStartIndex;
                 role = ReadRole(ref reader, line, lineNumber, index);
             }
-            else if (reader.ValueTextEquals("content"u8))
+            else if (TextIs(ref reader, "content"u8))
             {
                 reader.Read();
                 contentStart = reader.TokenStartIndex;
@@ -533,27 +541,27 @@ internal sealed class DatasetScan
             return Role.None;
         }
 
-        if (reader.ValueTextEquals("user"u8))
+        if (TextIs(ref reader, "user"u8))
         {
             return Role.User;
         }
 
-        if (reader.ValueTextEquals("assistant"u8))
+        if (TextIs(ref reader, "assistant"u8))
         {
             return Role.Assistant;
         }
 
-        if (reader.ValueTextEquals("developer"u8))
+        if (TextIs(ref reader, "developer"u8))
         {
             return Role.Developer;
         }
 
-        if (reader.ValueTextEquals("tool"u8))
+        if (TextIs(ref reader, "tool"u8))
         {
             return Role.Tool;
         }
 
-        if (reader.ValueTextEquals("system"u8))
+        if (TextIs(ref reader, "system"u8))
         {
             return Role.System;
         }
@@ -631,10 +639,10 @@ internal sealed class DatasetScan
             var hasText = false;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (reader.ValueTextEquals("type"u8))
+                if (TextIs(ref reader, "type"u8))
                 {
                     reader.Read();
-                    typeIsText = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("text"u8);
+                    typeIsText = reader.TokenType == JsonTokenType.String && TextIs(ref reader, "text"u8);
                     if (!typeIsText)
                     {
                         otherType = reader.TokenType == JsonTokenType.String
@@ -643,7 +651,7 @@ internal sealed class DatasetScan
                         reader.Skip();
                     }
                 }
-                else if (reader.ValueTextEquals("text"u8))
+                else if (TextIs(ref reader, "text"u8))
                 {
                     reader.Read();
                     if (reader.TokenType == JsonTokenType.String)
@@ -791,33 +799,42 @@ internal sealed class DatasetScan
         return unit is >= 0xDC00 and <= 0xDFFF ? unit : -1;
     }
 
-    /// <summary>Re-encodes an escaped string body (escapes checked by the reader, surrogates paired) in the canonical form.</summary>
+    /// <summary>
+    /// Re-encodes an escaped string body (escapes checked by the reader, surrogates paired) in the canonical form,
+    /// straight into <see cref="_text"/>. Only <c>\u</c> and <c>\/</c> escapes change; the others (<c>\"</c>,
+    /// <c>\\</c>, <c>\n</c>, ...) are already canonical and are copied with the text around them in one piece.
+    /// </summary>
     private void HashCanonical(ReadOnlySpan<byte> raw)
     {
-        Span<byte> encoded = stackalloc byte[6];
+        // The canonical form is never longer: \uXXXX becomes at most 6 bytes, a surrogate pair's 12 become 4.
+        Reserve(raw.Length);
+        var output = _text.AsSpan(_textLength);
+        var written = 0;
+        var copied = 0; // raw[..copied] is already in output
+        var at = 0;
         while (true)
         {
-            var slash = raw.IndexOf((byte)'\\');
-            if (slash < 0)
+            var found = raw[at..].IndexOf((byte)'\\');
+            if (found < 0)
             {
-                Hash(raw);
-                return;
+                break;
             }
 
-            Hash(raw[..slash]);
+            var slash = at + found;
+            var kind = raw[slash + 1];
+            if (kind != (byte)'u' && kind != (byte)'/')
+            {
+                at = slash + 2;
+                continue;
+            }
+
+            raw[copied..slash].CopyTo(output[written..]);
+            written += slash - copied;
+            var codePoint = (int)'/';
             var consumed = 2;
-            int codePoint = raw[slash + 1] switch
+            if (kind == (byte)'u')
             {
-                (byte)'n' => '\n',
-                (byte)'t' => '\t',
-                (byte)'r' => '\r',
-                (byte)'b' => '\b',
-                (byte)'f' => '\f',
-                (byte)'u' => Hex4(raw.Slice(slash + 2, 4)),
-                var other => other, // \" \\ \/
-            };
-            if (raw[slash + 1] == (byte)'u')
-            {
+                codePoint = Hex4(raw.Slice(slash + 2, 4));
                 consumed = 6;
                 if (codePoint is >= 0xD800 and <= 0xDBFF)
                 {
@@ -826,9 +843,12 @@ internal sealed class DatasetScan
                 }
             }
 
-            Hash(encoded[..MinimalEscape(codePoint, encoded)]);
-            raw = raw[(slash + consumed)..];
+            written += MinimalEscape(codePoint, output[written..]);
+            at = copied = slash + consumed;
         }
+
+        raw[copied..].CopyTo(output[written..]);
+        _textLength += written + raw.Length - copied;
     }
 
     /// <summary>One character in JSON's minimal escaping; returns the byte count written.</summary>
