@@ -420,9 +420,9 @@ public sealed class DatasetScannerTests : IDisposable
     public void Readme_DocumentsEveryDatasetCode()
     {
         var readme = File.ReadAllText(FindUp("README.md"));
-        var start = readme.IndexOf("<!-- section: checks-datasets -->", StringComparison.Ordinal);
-        Assert.True(start >= 0);
-        var end = readme.IndexOf("<!-- section:", start + 10, StringComparison.Ordinal);
+        var start = readme.IndexOf("### Dataset checks", StringComparison.Ordinal);
+        Assert.True(start >= 0, "README.md has no '### Dataset checks' section");
+        var end = readme.IndexOf("\n## ", start, StringComparison.Ordinal);
         var section = readme[start..(end < 0 ? readme.Length : end)];
         Assert.All(DatasetDiagnostics.All, c => Assert.Contains(c.Code, section));
     }
