@@ -139,17 +139,7 @@ public static class DeclarationReader
                     }
 
                     var value = ReadJsonValue(reader, lines, childPath, file, positions, diagnostics);
-                    if (obj.ContainsKey(key))
-                    {
-                        diagnostics.Add(DeclarationDiagnostics.DuplicateKey(file, keyPosition, key));
-                        obj[key] = value;
-                    }
-                    else
-                    {
-                        obj.Add(key, value);
-                    }
-
-                    positions.SetKey(childPath, keyPosition);
+                    SetMember(obj, key, value, childPath, keyPosition, file, positions, diagnostics);
                 }
 
                 if (reader.TokenType != JsonToken.EndObject)
@@ -367,17 +357,7 @@ public static class DeclarationReader
                     var childPath = SourceMap.Child(path, key);
                     var keyPosition = ToPosition(keyScalar.Start);
                     var value = ReadYamlNode(parser, childPath, file, positions, anchors, diagnostics, depth + 1);
-                    if (obj.ContainsKey(key))
-                    {
-                        diagnostics.Add(DeclarationDiagnostics.DuplicateKey(file, keyPosition, key));
-                        obj[key] = value;
-                    }
-                    else
-                    {
-                        obj.Add(key, value);
-                    }
-
-                    positions.SetKey(childPath, keyPosition);
+                    SetMember(obj, key, value, childPath, keyPosition, file, positions, diagnostics);
                 }
 
                 node = obj;
@@ -440,6 +420,20 @@ public static class DeclarationReader
     // Numbers are held as double whatever their spelling (1, 1.0, 0x1), like JsonNode.Parse gives them to
     // GetValue<double>(): the grader engine and the checks read them that way.
     private static JsonValue Number(double value) => JsonValue.Create(value);
+
+    /// <summary>Adds a member; a repeated key is a finding and, as in JSON parsers, the last value wins.</summary>
+    private static void SetMember(
+        JsonObject obj, string key, JsonNode? value, string childPath, SourcePosition keyPosition, string file,
+        SourceMap positions, List<Diagnostic> diagnostics)
+    {
+        if (obj.ContainsKey(key))
+        {
+            diagnostics.Add(DeclarationDiagnostics.DuplicateKey(file, keyPosition, key));
+        }
+
+        obj[key] = value;
+        positions.SetKey(childPath, keyPosition);
+    }
 
     private static SourcePosition ToPosition(Mark mark) => new((int)Math.Max(1, mark.Line), (int)Math.Max(1, mark.Column));
 }

@@ -87,37 +87,8 @@ public class EmulatorGradersAndChatTests
         ["messages"] = new JsonArray(
             new JsonObject { ["role"] = "system", ["content"] = "You grade answers. Reply with a score from 0 to 1." },
             new JsonObject { ["role"] = "user", ["content"] = userText }),
-        ["response_format"] = new JsonObject
-        {
-            ["type"] = "json_schema",
-            ["json_schema"] = new JsonObject
-            {
-                ["name"] = "score",
-                ["strict"] = true,
-                ["schema"] = new JsonObject
-                {
-                    ["type"] = "object",
-                    ["properties"] = new JsonObject
-                    {
-                        ["steps"] = new JsonObject
-                        {
-                            ["type"] = "array",
-                            ["items"] = new JsonObject
-                            {
-                                ["type"] = "object",
-                                ["properties"] = new JsonObject
-                                {
-                                    ["description"] = new JsonObject { ["type"] = "string" },
-                                    ["conclusion"] = new JsonObject { ["type"] = "string" },
-                                },
-                            },
-                        },
-                        ["result"] = new JsonObject { ["type"] = "number" },
-                    },
-                    ["required"] = new JsonArray("steps", "result"),
-                },
-            },
-        },
+        // The grader engine's own score format, so the emulator is tested with what the kit really sends.
+        ["response_format"] = RftInfra.Core.Graders.Evaluation.GraderEngine.ScoreResponseFormat(),
     };
 }
 
