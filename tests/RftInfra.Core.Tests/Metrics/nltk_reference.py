@@ -10,7 +10,6 @@ import json
 import os
 import sys
 import tempfile
-import time
 import warnings
 
 import nltk
@@ -18,6 +17,8 @@ from nltk.corpus.reader.wordnet import WordNetCorpusReader
 from nltk.translate.bleu_score import sentence_bleu
 from nltk.translate.gleu_score import sentence_gleu
 from nltk.translate.meteor_score import meteor_score
+
+from metric_timing import score_and_time
 
 
 def open_wordnet(dict_dir):
@@ -45,20 +46,7 @@ def main():
         "gleu": lambda out, ref: sentence_gleu([ref.split()], out.split()),
         "meteor": lambda out, ref: meteor_score([ref.split()], out.split(), wordnet=wordnet),
     }
-    result = {"nltk": nltk.__version__, "seconds": {}, "cpu_seconds": {}}
-    for name, metric in metrics.items():
-        if repeat > 1:  # an untimed warm-up round (loads WordNet, fills nltk's synset cache)
-            [metric(out, ref) for out, ref in pairs]
-        rounds, cpu_rounds = [], []
-        for _ in range(repeat):
-            started, cpu_started = time.perf_counter(), time.process_time()
-            scores = [float(metric(out, ref)) for out, ref in pairs]
-            rounds.append(time.perf_counter() - started)
-            cpu_rounds.append(time.process_time() - cpu_started)
-        # The best round is the one least disturbed by other load on the machine; CPU time discounts the rest.
-        result["seconds"][name] = min(rounds)
-        result["cpu_seconds"][name] = min(cpu_rounds)
-        result[name] = scores
+    result = score_and_time(metrics, pairs, repeat, {"nltk": nltk.__version__})
     json.dump(result, sys.stdout)
 
 

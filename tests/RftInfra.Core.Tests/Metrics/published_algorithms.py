@@ -16,8 +16,9 @@ import collections
 import json
 import re
 import sys
-import time
 import unicodedata
+
+from metric_timing import score_and_time
 
 
 # --- rouge-score 0.1.2 -------------------------------------------------------------------------------------
@@ -219,20 +220,7 @@ def main():
     metrics = {"fuzzy_match": lambda out, ref: wratio(out, ref) / 100.0}
     for kind in ["1", "2", "3", "4", "5", "l"]:
         metrics["rouge_" + kind] = lambda out, ref, kind=kind: rouge(kind, out, ref)
-    result = {"seconds": {}, "cpu_seconds": {}}
-    for name, metric in metrics.items():
-        if repeat > 1:  # an untimed warm-up round (loads WordNet, fills nltk's synset cache)
-            [metric(out, ref) for out, ref in pairs]
-        rounds, cpu_rounds = [], []
-        for _ in range(repeat):
-            started, cpu_started = time.perf_counter(), time.process_time()
-            scores = [float(metric(out, ref)) for out, ref in pairs]
-            rounds.append(time.perf_counter() - started)
-            cpu_rounds.append(time.process_time() - cpu_started)
-        # The best round is the one least disturbed by other load on the machine; CPU time discounts the rest.
-        result["seconds"][name] = min(rounds)
-        result["cpu_seconds"][name] = min(cpu_rounds)
-        result[name] = scores
+    result = score_and_time(metrics, pairs, repeat, {})
     json.dump(result, sys.stdout)
 
 
