@@ -1,10 +1,7 @@
 using System.Buffers;
-using System.Buffers.Binary;
-using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
-using System.Text.Unicode;
 using RftInfra.Core.Diagnostics;
 using RftInfra.Core.Templates;
 
@@ -35,13 +32,12 @@ internal sealed class DatasetScan
     private readonly int[] _missingCounts;
     private readonly List<int>[] _missingLines;
 
-    // Prompt hashes: the row's messages laid out in _text as [role][text length][text in canonical form] each,
-    // then one XxHash3 over that. A pooled buffer reused for every row: no per-row allocation.
-    private readonly bool _hashing;
-    private readonly IReadOnlySet<ulong>? _hashesToFind;
+    // The leakage check: the row's prompt (null when no prompts are wanted), the other file's prompts to look for,
+    // and this file's prompts when they are collected.
+    private readonly RowPrompt? _prompt;
+    private readonly PromptSet? _promptsToFind;
+    private readonly HashSet<ulong>? _collectedFingerprints;
     private readonly HashSet<ulong>? _collectedHashes;
-    private byte[] _text = [];
-    private int _textLength;
     private readonly List<int> _leakedLines = [];
     private int _leakedCount;
 
@@ -69,13 +65,14 @@ internal sealed class DatasetScan
             }
         }
 
-        _hashesToFind = request.PromptHashesToFind;
-        _collectedHashes = request.CollectPromptHashes ? [] : null;
-        _hashing = _hashesToFind is not null || _collectedHashes is not null;
-        if (_hashing)
+        _promptsToFind = request.PromptsToFind;
+        if (request.CollectPrompts)
         {
-            _text = ArrayPool<byte>.Shared.Rent(64 * 1024);
+            _collectedFingerprints = [];
+            _collectedHashes = [];
         }
+
+        _prompt = _promptsToFind is not null || request.CollectPrompts ? new RowPrompt() : null;
     }
 
     private enum Role : byte
@@ -128,12 +125,6 @@ internal sealed class DatasetScan
 
     public DatasetReport ToReport(long bytes)
     {
-        if (_hashing)
-        {
-            ArrayPool<byte>.Shared.Return(_text);
-            _text = [];
-        }
-
         foreach (var (code, count) in _countByCode)
         {
             if (count > DatasetDiagnostics.MaxPerCode)
@@ -154,7 +145,7 @@ internal sealed class DatasetScan
 
         return new DatasetReport(
             _file, bytes, _rowCount, _diagnostics, missing, _firstRowKeys ?? [],
-            _collectedHashes ?? (IReadOnlySet<ulong>)new HashSet<ulong>(), _leakedLines)
+            _collectedHashes is null ? PromptSet.Empty : new PromptSet(_collectedFingerprints!, _collectedHashes), _leakedLines)
         {
             LeakedCount = _leakedCount,
         };
@@ -172,7 +163,8 @@ internal sealed class DatasetScan
             line = line[..^1];
         }
 
-        if (line.IndexOfAnyExcept(" \t\r"u8) < 0)
+        // A row starts with '{' almost always: only then is the whole line searched for something not blank.
+        if (line.IsEmpty || (line[0] is (byte)' ' or (byte)'\t' or (byte)'\r' && line.IndexOfAnyExcept(" \t\r"u8) < 0))
         {
             _blankLines++;
             if (ShouldReport(DatasetDiagnostics.BlankLineCode))
@@ -216,7 +208,7 @@ internal sealed class DatasetScan
         if (reader.TokenType != JsonTokenType.StartObject)
         {
             var kind = KindOf(reader.TokenType);
-            reader.Skip();
+            Skip(ref reader);
             ReadToEnd(ref reader);
             if (ShouldReport(DatasetDiagnostics.RowNotObjectCode))
             {
@@ -253,7 +245,7 @@ internal sealed class DatasetScan
             }
             else
             {
-                reader.Skip();
+                Skip(ref reader);
             }
         }
 
@@ -284,9 +276,15 @@ internal sealed class DatasetScan
 
         if (_messagesHashed)
         {
-            var hash = XxHash3.HashToUInt64(_text.AsSpan(0, _textLength));
-            _collectedHashes?.Add(hash);
-            if (_hashesToFind?.Contains(hash) == true)
+            var fingerprint = _prompt!.Fingerprint();
+            if (_collectedHashes is not null)
+            {
+                _collectedFingerprints!.Add(fingerprint);
+                _collectedHashes.Add(_prompt.Hash(line));
+            }
+
+            if (_promptsToFind is not null && _promptsToFind.Fingerprints.Contains(fingerprint)
+                && _promptsToFind.Hashes.Contains(_prompt.Hash(line)))
             {
                 _leakedCount++;
                 if (_leakedLines.Count < DatasetReport.MaxLeakedLines)
@@ -304,6 +302,36 @@ internal sealed class DatasetScan
     /// </summary>
     private static bool TextIs(ref Utf8JsonReader reader, ReadOnlySpan<byte> text) =>
         reader.ValueIsEscaped ? reader.ValueTextEquals(text) : reader.ValueSpan.SequenceEqual(text);
+
+    /// <summary>
+    /// <see cref="Utf8JsonReader.Skip"/> for a line that is all in the buffer: a plain <c>Read</c> loop that counts
+    /// the depth itself, measurably cheaper than the reader's own (which asks for <c>CurrentDepth</c> each token).
+    /// </summary>
+    private static void Skip(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.PropertyName)
+        {
+            reader.Read();
+        }
+
+        if (reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
+        {
+            return;
+        }
+
+        var depth = 1;
+        while (reader.Read())
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.StartObject or JsonTokenType.StartArray:
+                    depth++;
+                    break;
+                case JsonTokenType.EndObject or JsonTokenType.EndArray when --depth == 0:
+                    return;
+            }
+        }
+    }
 
     /// <summary>Reads past the end of the top-level value: the reader throws if anything but whitespace follows.</summary>
     private static void ReadToEnd(ref Utf8JsonReader reader)
@@ -374,7 +402,7 @@ internal sealed class DatasetScan
                         break;
                     }
 
-                    reader.Skip();
+                    Skip(ref reader);
                 }
             }
             else
@@ -394,7 +422,7 @@ internal sealed class DatasetScan
                         break;
                     }
 
-                    reader.Skip();
+                    Skip(ref reader);
                 }
             }
 
@@ -418,12 +446,12 @@ internal sealed class DatasetScan
                     _file, lineNumber, Column(line, reader.TokenStartIndex), KindOf(reader.TokenType)));
             }
 
-            reader.Skip();
+            Skip(ref reader);
             return;
         }
 
         var arrayStart = reader.TokenStartIndex;
-        _textLength = 0;
+        _prompt?.Clear();
 
         var index = -1;
         var lastRole = Role.None;
@@ -440,7 +468,7 @@ internal sealed class DatasetScan
                         _file, lineNumber, Column(line, lastStart), index, KindOf(reader.TokenType)));
                 }
 
-                reader.Skip();
+                Skip(ref reader);
                 lastRole = Role.NotAMessage;
                 continue;
             }
@@ -458,7 +486,7 @@ internal sealed class DatasetScan
             return;
         }
 
-        _messagesHashed = _hashing;
+        _messagesHashed = _prompt is not null;
         if (lastRole is Role.Assistant or Role.Tool or Role.System
             && ShouldReport(DatasetDiagnostics.LastMessageRoleCode))
         {
@@ -477,12 +505,6 @@ internal sealed class DatasetScan
         long roleStart = messageStart;
         var content = ContentKind.Missing;
         long contentStart = messageStart;
-        var header = _textLength;
-        if (_hashing)
-        {
-            Reserve(5);
-            _textLength += 5;
-        }
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -501,7 +523,7 @@ internal sealed class DatasetScan
             else
             {
                 reader.Read();
-                reader.Skip();
+                Skip(ref reader);
             }
         }
 
@@ -524,11 +546,7 @@ internal sealed class DatasetScan
                 content == ContentKind.Null ? "is null" : "is missing"));
         }
 
-        if (_hashing)
-        {
-            _text[header] = (byte)role;
-            BinaryPrimitives.WriteInt32LittleEndian(_text.AsSpan(header + 1), _textLength - header - 5);
-        }
+        _prompt?.AddRole((byte)role);
 
         return role;
     }
@@ -537,7 +555,7 @@ internal sealed class DatasetScan
     {
         if (reader.TokenType != JsonTokenType.String)
         {
-            reader.Skip();
+            Skip(ref reader);
             return Role.None;
         }
 
@@ -612,7 +630,7 @@ internal sealed class DatasetScan
                         $"is a {KindOf(reader.TokenType)}, not text"));
                 }
 
-                reader.Skip();
+                Skip(ref reader);
                 return ContentKind.NotText;
         }
     }
@@ -630,7 +648,7 @@ internal sealed class DatasetScan
             {
                 result = ContentKind.NotText;
                 ReportContent(line, lineNumber, partStart, index, part, $"is a {KindOf(reader.TokenType)}, not a text part");
-                reader.Skip();
+                Skip(ref reader);
                 continue;
             }
 
@@ -648,7 +666,7 @@ internal sealed class DatasetScan
                         otherType = reader.TokenType == JsonTokenType.String
                             ? $"\"{Shorten(Encoding.UTF8.GetString(reader.ValueSpan))}\""
                             : $"a {KindOf(reader.TokenType)}";
-                        reader.Skip();
+                        Skip(ref reader);
                     }
                 }
                 else if (TextIs(ref reader, "text"u8))
@@ -661,13 +679,13 @@ internal sealed class DatasetScan
                     }
                     else
                     {
-                        reader.Skip();
+                        Skip(ref reader);
                     }
                 }
                 else
                 {
                     reader.Read();
-                    reader.Skip();
+                    Skip(ref reader);
                 }
             }
 
@@ -704,219 +722,46 @@ internal sealed class DatasetScan
     }
 
     /// <summary>
-    /// A text value: checked for unpaired surrogate escapes (<c>\ud800</c>, which System.Text.Json reads but no UTF-8
-    /// consumer can encode) and, when hashes are wanted, appended to the message text in a canonical escaped form:
-    /// JSON's minimal escaping (<c>\"</c>, <c>\\</c>, <c>\n</c>-style short forms, <c>\u00xx</c> for other control
-    /// characters, everything else as UTF-8). Most strings are already in that form and are copied as they are;
-    /// only strings with <c>\u</c> or <c>\/</c> escapes are re-encoded.
+    /// A text value: checked for unpaired surrogate escapes and, when prompts are wanted, added to the row's prompt
+    /// (see <see cref="RowPrompt"/>). Most strings are canonical as they stand in the line; the others (with
+    /// <c>\u</c> or <c>\/</c> escapes) are re-encoded only when an escape touches the bytes the fingerprint reads.
     /// </summary>
     private void ReadText(ref Utf8JsonReader reader, ReadOnlySpan<byte> line, int lineNumber, int index, int part)
     {
         var raw = reader.ValueSpan;
-        if (!reader.ValueIsEscaped)
+        var start = (int)reader.TokenStartIndex + 1; // after the opening quote
+        var first = reader.ValueIsEscaped ? JsonEscapes.IndexOfReencoded(raw) : -1;
+        if (first < 0)
         {
-            Hash(raw);
+            _prompt?.AddText(raw, start, raw.Length, reencoded: false);
             return;
         }
 
-        var firstU = raw.IndexOf("\\u"u8);
-        if (firstU >= 0 && !SurrogateEscapesArePaired(raw, firstU))
+        if (!JsonEscapes.Walk(raw, first, [], out var length, out var escapesEnd))
         {
+            // An error in the row: its prompt no longer matters.
             ReportInvalidEscape(ref reader, line, lineNumber,
                 part < 0 ? $"messages[{index}].content" : $"messages[{index}].content[{part}].text");
-            Hash(raw);
             return;
         }
 
-        if (!_hashing)
+        if (_prompt is null)
         {
             return;
         }
 
-        if (firstU < 0 && raw.IndexOf("\\/"u8) < 0)
+        const int edge = RowPrompt.EdgeBytes;
+        if (first >= edge && escapesEnd <= raw.Length - edge)
         {
-            Hash(raw);
+            // The re-encoded escapes are all inside: the ends are canonical as they stand.
+            _prompt.AddText(raw[..edge], raw[^edge..], length, start, raw.Length, reencoded: true);
         }
         else
         {
-            HashCanonical(raw);
+            var canonical = _prompt.CanonicalBuffer(raw.Length);
+            JsonEscapes.Walk(raw, first, canonical, out length, out _);
+            _prompt.AddText(canonical[..length], start, raw.Length, reencoded: true);
         }
-    }
-
-    /// <summary>False when a <c>\uD800</c>–<c>\uDBFF</c> escape is not followed by a <c>\uDC00</c>–<c>\uDFFF</c> one, or a low one stands alone.</summary>
-    private static bool SurrogateEscapesArePaired(ReadOnlySpan<byte> raw, int at)
-    {
-        while (at >= 0)
-        {
-            var next = at + 2;
-            if (IsEscape(raw, at))
-            {
-                var unit = Hex4(raw.Slice(at + 2, 4));
-                next = at + 6;
-                if (unit is >= 0xD800 and <= 0xDBFF)
-                {
-                    if (LowSurrogateAt(raw, at + 6) < 0)
-                    {
-                        return false;
-                    }
-
-                    next = at + 12;
-                }
-                else if (unit is >= 0xDC00 and <= 0xDFFF)
-                {
-                    return false;
-                }
-            }
-
-            var found = raw[next..].IndexOf("\\u"u8);
-            at = found < 0 ? -1 : next + found;
-        }
-
-        return true;
-    }
-
-    /// <summary>True when the backslash at <paramref name="at"/> starts an escape (is not itself escaped: <c>\\u</c>).</summary>
-    private static bool IsEscape(ReadOnlySpan<byte> raw, int at)
-    {
-        var before = 0;
-        while (at - before - 1 >= 0 && raw[at - before - 1] == (byte)'\\')
-        {
-            before++;
-        }
-
-        return before % 2 == 0;
-    }
-
-    /// <summary>The low surrogate escaped at <paramref name="at"/> (<c>\uDC00</c>–<c>\uDFFF</c>), or -1.</summary>
-    private static int LowSurrogateAt(ReadOnlySpan<byte> raw, int at)
-    {
-        if (raw.Length < at + 6 || raw[at] != (byte)'\\' || raw[at + 1] != (byte)'u')
-        {
-            return -1;
-        }
-
-        var unit = Hex4(raw.Slice(at + 2, 4));
-        return unit is >= 0xDC00 and <= 0xDFFF ? unit : -1;
-    }
-
-    /// <summary>
-    /// Re-encodes an escaped string body (escapes checked by the reader, surrogates paired) in the canonical form,
-    /// straight into <see cref="_text"/>. Only <c>\u</c> and <c>\/</c> escapes change; the others (<c>\"</c>,
-    /// <c>\\</c>, <c>\n</c>, ...) are already canonical and are copied with the text around them in one piece.
-    /// </summary>
-    private void HashCanonical(ReadOnlySpan<byte> raw)
-    {
-        // The canonical form is never longer: \uXXXX becomes at most 6 bytes, a surrogate pair's 12 become 4.
-        Reserve(raw.Length);
-        var output = _text.AsSpan(_textLength);
-        var written = 0;
-        var copied = 0; // raw[..copied] is already in output
-        var at = 0;
-        while (true)
-        {
-            var found = raw[at..].IndexOf((byte)'\\');
-            if (found < 0)
-            {
-                break;
-            }
-
-            var slash = at + found;
-            var kind = raw[slash + 1];
-            if (kind != (byte)'u' && kind != (byte)'/')
-            {
-                at = slash + 2;
-                continue;
-            }
-
-            raw[copied..slash].CopyTo(output[written..]);
-            written += slash - copied;
-            var codePoint = (int)'/';
-            var consumed = 2;
-            if (kind == (byte)'u')
-            {
-                codePoint = Hex4(raw.Slice(slash + 2, 4));
-                consumed = 6;
-                if (codePoint is >= 0xD800 and <= 0xDBFF)
-                {
-                    codePoint = 0x10000 + ((codePoint - 0xD800) << 10) + (LowSurrogateAt(raw, slash + 6) - 0xDC00);
-                    consumed = 12;
-                }
-            }
-
-            written += MinimalEscape(codePoint, output[written..]);
-            at = copied = slash + consumed;
-        }
-
-        raw[copied..].CopyTo(output[written..]);
-        _textLength += written + raw.Length - copied;
-    }
-
-    /// <summary>One character in JSON's minimal escaping; returns the byte count written.</summary>
-    private static int MinimalEscape(int codePoint, Span<byte> output)
-    {
-        byte shortForm = codePoint switch
-        {
-            '"' => (byte)'"',
-            '\\' => (byte)'\\',
-            '\b' => (byte)'b',
-            '\t' => (byte)'t',
-            '\n' => (byte)'n',
-            '\f' => (byte)'f',
-            '\r' => (byte)'r',
-            _ => 0,
-        };
-        if (shortForm != 0)
-        {
-            output[0] = (byte)'\\';
-            output[1] = shortForm;
-            return 2;
-        }
-
-        if (codePoint < 0x20)
-        {
-            "\\u00"u8.CopyTo(output);
-            output[4] = (byte)"0123456789abcdef"[codePoint >> 4];
-            output[5] = (byte)"0123456789abcdef"[codePoint & 0xF];
-            return 6;
-        }
-
-        return new System.Text.Rune(codePoint).EncodeToUtf8(output);
-    }
-
-    /// <summary>Appends to the message text whose hash goes into the prompt hash (when hashes are wanted).</summary>
-    private void Hash(ReadOnlySpan<byte> text)
-    {
-        if (!_hashing || text.IsEmpty)
-        {
-            return;
-        }
-
-        Reserve(text.Length);
-        text.CopyTo(_text.AsSpan(_textLength));
-        _textLength += text.Length;
-    }
-
-    /// <summary>Makes room for <paramref name="bytes"/> more in <see cref="_text"/> (it grows to the longest row's messages).</summary>
-    private void Reserve(int bytes)
-    {
-        if (_textLength + bytes > _text.Length)
-        {
-            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_textLength + bytes, _text.Length * 2));
-            _text.AsSpan(0, _textLength).CopyTo(bigger);
-            ArrayPool<byte>.Shared.Return(_text);
-            _text = bigger;
-        }
-    }
-
-    private static int Hex4(ReadOnlySpan<byte> hex)
-    {
-        var value = 0;
-        foreach (var digit in hex)
-        {
-            value = (value << 4) | (digit <= (byte)'9' ? digit - '0' : (digit | 0x20) - 'a' + 10);
-        }
-
-        return value;
     }
 
     private void ReportInvalidEscape(ref Utf8JsonReader reader, ReadOnlySpan<byte> line, int lineNumber, string field)
@@ -937,7 +782,7 @@ internal sealed class DatasetScan
                     $"is a {KindOf(reader.TokenType)}, not an array"));
             }
 
-            reader.Skip();
+            Skip(ref reader);
             return;
         }
 
@@ -949,7 +794,7 @@ internal sealed class DatasetScan
                     $"[{index}] is a {KindOf(reader.TokenType)}, not a tool object"));
             }
 
-            reader.Skip();
+            Skip(ref reader);
         }
     }
 

@@ -11,16 +11,25 @@ public enum DatasetRole
 
 /// <summary>
 /// What to scan: the file, the path shown in findings, its role, and the <c>item.*</c> paths the grader reads
-/// (each must exist in every row). <see cref="PromptHashesToFind"/> are prompt hashes of the other file, for the
-/// leakage check; <see cref="CollectPromptHashes"/> asks for this file's hashes (use it on the smaller file).
+/// (each must exist in every row). <see cref="PromptsToFind"/> are the other file's prompts, for the leakage check;
+/// <see cref="CollectPrompts"/> asks for this file's prompts (use it on the smaller file: its rows are hashed in full).
 /// </summary>
 public sealed record DatasetScanRequest(
     string FilePath,
     string DisplayPath,
     DatasetRole Role,
     IReadOnlyList<ValuePath> RequiredItemPaths,
-    IReadOnlySet<ulong>? PromptHashesToFind = null,
-    bool CollectPromptHashes = false);
+    PromptSet? PromptsToFind = null,
+    bool CollectPrompts = false);
+
+/// <summary>
+/// The prompts of one file for the leakage check: each row's full prompt hash, and its cheap fingerprint, which
+/// decides whether a row of the other file is worth hashing in full (see <see cref="RowPrompt"/>).
+/// </summary>
+public sealed record PromptSet(IReadOnlySet<ulong> Fingerprints, IReadOnlySet<ulong> Hashes)
+{
+    public static readonly PromptSet Empty = new(new HashSet<ulong>(), new HashSet<ulong>());
+}
 
 /// <summary>An <c>item.*</c> path missing from some rows: how many, and the first line numbers (1-based).</summary>
 public sealed record MissingKeyReport(ValuePath Path, int MissingCount, IReadOnlyList<int> FirstMissingLines);
@@ -38,7 +47,7 @@ public sealed record DatasetReport(
     IReadOnlyList<Diagnostic> Diagnostics,
     IReadOnlyList<MissingKeyReport> MissingKeys,
     IReadOnlyList<string> FirstRowKeys,
-    IReadOnlySet<ulong> PromptHashes,
+    PromptSet Prompts,
     IReadOnlyList<int> LeakedLines)
 {
     public const int MaxLeakedLines = 1000;

@@ -13,8 +13,8 @@ namespace RftInfra.Core.Datasets;
 /// time. This is the branch-free lookup-table check of Keiser and Lemire ("Validating UTF-8 in less than one
 /// instruction per byte", 2021): 32 bytes at a time (AVX2), three 16-entry table lookups classify each byte pair by the
 /// high and low nibble of the first byte and the high nibble of the second, and a saturating subtraction says
-/// which bytes must be the 2nd/3rd continuation of a 3- or 4-byte character. Where AVX2 is missing (e.g. ARM) and
-/// for the last partial block it falls back to <see cref="Utf8.IsValid(ReadOnlySpan{byte})"/>.
+/// which bytes must be the 2nd/3rd continuation of a 3- or 4-byte character. The last partial block is
+/// checked zero-padded. Where AVX2 is missing (e.g. ARM) it falls back to <see cref="Utf8.IsValid(ReadOnlySpan{byte})"/>.
 /// </summary>
 internal static class Utf8Validation
 {
@@ -68,14 +68,14 @@ internal static class Utf8Validation
         TooShort, TooShort, TooShort, TooShort);
 
     // A block ends inside a character when its byte 29 is ≥ F0, byte 30 ≥ E0 or byte 31 ≥ C0 (a lead byte that
-    // needs more bytes than the block has left).
+    // needs more bytes than the block has left): subtracting these with saturation leaves nonzero exactly there.
     private static readonly Vector256<byte> IncompleteAbove = Vector256.Create(
         (byte)255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
         255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 0xF0 - 1, 0xE0 - 1, 0xC0 - 1);
 
     public static bool IsValid(ReadOnlySpan<byte> bytes)
     {
-        if (!Avx2.IsSupported || bytes.Length < Vector256<byte>.Count)
+        if (!Avx2.IsSupported)
         {
             return Utf8.IsValid(bytes);
         }
@@ -85,44 +85,52 @@ internal static class Utf8Validation
         var error = Vector256<byte>.Zero;
         var previousIncomplete = Vector256<byte>.Zero;
         var at = 0;
-        for (; at <= bytes.Length - Vector256<byte>.Count; at += Vector256<byte>.Count)
+
+        // 64 bytes per step: on mixed-script text nearly every 64-byte chunk holds a non-ASCII byte, so the
+        // ASCII shortcut is predictable there (per 32 bytes it was taken at random and mispredicted often).
+        for (; at <= bytes.Length - 64; at += 64)
         {
-            var input = Vector256.LoadUnsafe(ref start, (nuint)at);
-            if (input.ExtractMostSignificantBits() == 0)
+            var first = Vector256.LoadUnsafe(ref start, (nuint)at);
+            var second = Vector256.LoadUnsafe(ref start, (nuint)at + 32);
+            if ((first | second).ExtractMostSignificantBits() == 0)
             {
-                // All ASCII: valid unless the previous block ended inside a character.
+                // All ASCII: valid unless the previous chunk ended inside a character.
                 error |= previousIncomplete;
                 previousIncomplete = Vector256<byte>.Zero;
             }
             else
             {
-                error |= Check(input, previous);
-                previousIncomplete = Vector256.GreaterThan(input, IncompleteAbove);
+                error |= Check(first, previous) | Check(second, first);
+                previousIncomplete = Avx2.SubtractSaturate(second, IncompleteAbove);
             }
 
+            previous = second;
+        }
+
+        if (at <= bytes.Length - 32)
+        {
+            var input = Vector256.LoadUnsafe(ref start, (nuint)at);
+            error |= Check(input, previous);
+            previousIncomplete = Avx2.SubtractSaturate(input, IncompleteAbove);
             previous = input;
+            at += 32;
         }
 
-        if (error != Vector256<byte>.Zero)
-        {
-            return false;
-        }
+        error |= at < bytes.Length ? CheckLast(bytes[at..], previous) : previousIncomplete;
+        return error == Vector256<byte>.Zero;
+    }
 
-        if (at == bytes.Length)
-        {
-            return previousIncomplete == Vector256<byte>.Zero;
-        }
-
-        // The last partial block, from the start of the character that holds the blocks' last byte: the blocks
-        // could not check whether that character ends in time (a lead byte is at most 3 bytes back; four
-        // continuations in a row are invalid and the fallback says so).
-        var from = at - 1;
-        while (from > at - 4 && (bytes[from] & 0xC0) == 0x80)
-        {
-            from--;
-        }
-
-        return Utf8.IsValid(bytes[from..]);
+    /// <summary>
+    /// <see cref="Check"/> for the last bytes (fewer than 32), padded with zeros: a character cut off by the end is
+    /// then followed by ASCII, which Check reports (a lead byte too short or a missing continuation). A method of its
+    /// own so that the address-taken padding does not keep the main loop from being fully optimised.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector256<byte> CheckLast(ReadOnlySpan<byte> last, Vector256<byte> previous)
+    {
+        var padded = Vector256<byte>.Zero;
+        last.CopyTo(MemoryMarshal.AsBytes(new Span<Vector256<byte>>(ref padded)));
+        return Check(padded, previous);
     }
 
     /// <summary>Nonzero where the 32 bytes of <paramref name="input"/>, after <paramref name="previous"/>, are not valid UTF-8.</summary>

@@ -183,7 +183,7 @@ public sealed class DatasetsCheck : IValidationCheck
         if (validation is not null)
         {
             validationReport = DatasetScanner.Scan(
-                new DatasetScanRequest(validation, Display(validationPath!), DatasetRole.Validation, itemPaths, CollectPromptHashes: true),
+                new DatasetScanRequest(validation, Display(validationPath!), DatasetRole.Validation, itemPaths, CollectPrompts: true),
                 cancellationToken);
             Report(validationReport, DatasetRole.Validation, "validation_file");
         }
@@ -191,7 +191,7 @@ public sealed class DatasetsCheck : IValidationCheck
         if (training is not null)
         {
             var trainingReport = DatasetScanner.Scan(
-                new DatasetScanRequest(training, Display(trainingPath!), DatasetRole.Training, itemPaths, validationReport?.PromptHashes),
+                new DatasetScanRequest(training, Display(trainingPath!), DatasetRole.Training, itemPaths, validationReport?.Prompts),
                 cancellationToken);
             Report(trainingReport, DatasetRole.Training, "training_file");
             if (validationReport is not null && trainingReport.LeakedLines.Count > 0)

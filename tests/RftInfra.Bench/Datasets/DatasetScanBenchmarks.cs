@@ -34,7 +34,7 @@ public abstract class DatasetScanBenchmarksBase
         RftJsonlGenerator.Write(_path, (long)SizeMB << 20, Multilingual);
         var answer = TemplateParser.ParsePath("item.reference_answer", 0, [])!;
         _request = new DatasetScanRequest(_path, "data/train.jsonl", DatasetRole.Training, [answer]);
-        _leakRequest = _request with { PromptHashesToFind = new HashSet<ulong> { 1, 2, 3 } };
+        _leakRequest = _request with { PromptsToFind = new PromptSet(new HashSet<ulong> { 1, 2, 3 }, new HashSet<ulong> { 1, 2, 3 }) };
     }
 
     [GlobalCleanup]

@@ -45,7 +45,7 @@ internal static class InterleavedDatasetRun
         var bytes = RftJsonlGenerator.Write(path, (long)sizeMB << 20, multilingual);
         var answer = TemplateParser.ParsePath("item.reference_answer", 0, [])!;
         var request = new DatasetScanRequest(path, "data/train.jsonl", DatasetRole.Training, [answer]);
-        var leak = request with { PromptHashesToFind = new HashSet<ulong> { 1, 2, 3 } };
+        var leak = request with { PromptsToFind = new PromptSet(new HashSet<ulong> { 1, 2, 3 }, new HashSet<ulong> { 1, 2, 3 }) };
         (string Name, Func<long> Body)[] cases =
         [
             ("BareUtf8JsonReaderLoop", () => Bare(path)),

@@ -25,7 +25,7 @@ public sealed class DatasetBadInputTests : IDisposable
         var report = _files.Scan($"{Good}\n{huge}\n{Good}\n", [DatasetScannerTests.Path("item.reference_answer")], collect: true);
         Assert.Empty(report.Diagnostics);
         Assert.Equal(3, report.RowCount);
-        Assert.Equal(2, report.PromptHashes.Count);
+        Assert.Equal(2, report.Prompts.Hashes.Count);
     }
 
     [Fact]
@@ -173,7 +173,7 @@ public sealed class DatasetBadInputTests : IDisposable
         var source = Encoding.UTF8.GetBytes(
             """{"messages":[{"role":"developer","content":"Be brief. \u00e9\n"},{"role":"user","content":[{"type":"text","text":"Capitale de la France ? é😀"}]}],"tools":[{"type":"function"}],"reference_answer":{"city":"Paris","alt":["Paname"]}}""");
         var request = new DatasetScanRequest("mem", "data/fuzz.jsonl", DatasetRole.Training,
-            [DatasetScannerTests.Path("item.reference_answer.alt[0]")], CollectPromptHashes: true);
+            [DatasetScannerTests.Path("item.reference_answer.alt[0]")], CollectPrompts: true);
         for (var i = 0; i < 1500; i++)
         {
             var row = Damage(source, random);

@@ -5,7 +5,10 @@ using RftInfra.Core.Diagnostics;
 
 namespace RftInfra.Core.Tests.Datasets;
 
-/// <summary>The scanner's fast paths (vectorised UTF-8 check, one-copy prompt canonicalisation) against the slow answers.</summary>
+/// <summary>
+/// The scanner's fast paths (vectorised UTF-8 check, vectorised escape search, prompt fingerprints before full hashes)
+/// against the slow answers.
+/// </summary>
 public sealed class DatasetFastPathTests : IDisposable
 {
     private readonly DatasetFiles _files = new();
@@ -51,6 +54,64 @@ public sealed class DatasetFastPathTests : IDisposable
         }
 
         Assert.InRange(invalidSeen, 1000, 19_000); // both answers were exercised
+    }
+
+    [Fact]
+    public void Utf8Validation_AgreesWithTheRuntime_OnLongLines()
+    {
+        // Lengths across the 64-byte steps, the 32-byte step after them and the zero-padded end; mostly multilingual,
+        // sometimes long ASCII runs (the all-ASCII shortcut), one bad piece in some.
+        var random = new Random(11);
+        var invalidSeen = 0;
+        for (var round = 0; round < 5_000; round++)
+        {
+            var bytes = new List<byte>();
+            var length = random.Next(60, 700);
+            while (bytes.Count < length)
+            {
+                bytes.AddRange(random.Next(4) == 0
+                    ? Enumerable.Repeat((byte)'x', random.Next(1, 90))
+                    : ValidPieces[random.Next(ValidPieces.Length)]);
+            }
+
+            if (random.Next(3) == 0)
+            {
+                var at = random.Next(bytes.Count + 1);
+                while (at < bytes.Count && (bytes[at] & 0xC0) == 0x80)
+                {
+                    at++; // between characters, so the valid text around it stays valid
+                }
+
+                bytes.InsertRange(at, InvalidPieces[random.Next(InvalidPieces.Length)]);
+            }
+
+            var array = bytes.ToArray();
+            var expected = Utf8.IsValid(array);
+            invalidSeen += expected ? 0 : 1;
+            Assert.True(expected == Utf8Validation.IsValid(array), $"{Convert.ToHexString(array)}: expected {expected}");
+        }
+
+        Assert.InRange(invalidSeen, 500, 4_000);
+    }
+
+    [Fact]
+    public void JsonEscapes_IndexOfReencoded_AgreesWithAPlainSearch()
+    {
+        var random = new Random(5);
+        var alphabet = "ab\\u/\"\n"u8.ToArray();
+        for (var round = 0; round < 20_000; round++)
+        {
+            var raw = new byte[random.Next(0, 120)];
+            for (var i = 0; i < raw.Length; i++)
+            {
+                raw[i] = random.Next(8) == 0 ? alphabet[random.Next(alphabet.Length)] : (byte)'x';
+            }
+
+            var u = raw.AsSpan().IndexOf("\\u"u8);
+            var slash = raw.AsSpan().IndexOf("\\/"u8);
+            var expected = u < 0 ? slash : slash < 0 ? u : Math.Min(u, slash);
+            Assert.True(expected == JsonEscapes.IndexOfReencoded(raw), Encoding.ASCII.GetString(raw));
+        }
     }
 
     [Fact]
@@ -110,8 +171,8 @@ public sealed class DatasetFastPathTests : IDisposable
         var c = _files.Scan($$"""{"messages":[{"role":"user","content":"{{canonical}}."}]}""", collect: true);
         Assert.Empty(a.Diagnostics);
         Assert.Empty(b.Diagnostics);
-        Assert.Equal(a.PromptHashes, b.PromptHashes);
-        Assert.NotEqual(a.PromptHashes, c.PromptHashes);
+        Assert.Equal(a.Prompts.Hashes, b.Prompts.Hashes);
+        Assert.NotEqual(a.Prompts.Hashes, c.Prompts.Hashes);
     }
 
     [Fact]
@@ -120,6 +181,43 @@ public sealed class DatasetFastPathTests : IDisposable
         var plain = _files.Scan("""{"messages":[{"role":"user","content":"q"}],"reference_answer":"a"}""", collect: true);
         var escaped = _files.Scan("""{"m\u0065ssages":[{"r\u006fle":"us\u0065r","c\u006fntent":"q"}],"reference_\u0061nswer":"a"}""", collect: true);
         Assert.Empty(escaped.Diagnostics);
-        Assert.Equal(plain.PromptHashes, escaped.PromptHashes);
+        Assert.Equal(plain.Prompts.Hashes, escaped.Prompts.Hashes);
+    }
+
+    // Texts with the same length and the same first and last 8 bytes (what a fingerprint keeps), another middle.
+    private static readonly string Head = new('h', 70);
+    private static readonly string Tail = new('t', 70);
+
+    private static string Row(string text) => $$"""{"messages":[{"role":"user","content":"{{text}}"}]}""";
+
+    [Fact]
+    public void Leakage_SameEndsDifferentMiddle_SameFingerprintButNotALeak()
+    {
+        var validation = _files.Scan(Row(Head + "Capital of France?" + Tail) + "\n", collect: true);
+        var training = _files.Scan(Row(Head + "Capital of Greece?" + Tail) + "\n", collect: true, find: validation.Prompts);
+        Assert.Equal(validation.Prompts.Fingerprints, training.Prompts.Fingerprints); // the full hash had to decide
+        Assert.NotEqual(validation.Prompts.Hashes, training.Prompts.Hashes);
+        Assert.Equal(0, training.LeakedCount);
+    }
+
+    [Theory]
+    [InlineData(@"caf\u00e9", "café")]
+    [InlineData(@"\ud83d\ude00", "😀")]
+    [InlineData(@"a\/b", "a/b")]
+    public void Leakage_TextsEscapedDifferently_StillFound(string escaped, string canonical)
+    {
+        // Escapes only inside (the fingerprint reads the ends from the line), and at both ends (re-encoded first).
+        foreach (var layout in new Func<string, string>[] { x => Head + x + Tail, x => x + Head + x + Tail + x, x => x })
+        {
+            foreach (var (a, b) in new[] { (escaped, canonical), (canonical, escaped) })
+            {
+                var validation = _files.Scan(Row(layout(a)) + "\n", collect: true);
+                var training = _files.Scan(Row("other") + "\n" + Row(layout(b)) + "\n", collect: true, find: validation.Prompts);
+                Assert.Empty(training.Diagnostics);
+                Assert.Equal([2], training.LeakedLines);
+                Assert.Contains(validation.Prompts.Fingerprints.Single(), training.Prompts.Fingerprints);
+                Assert.Contains(validation.Prompts.Hashes.Single(), training.Prompts.Hashes);
+            }
+        }
     }
 }

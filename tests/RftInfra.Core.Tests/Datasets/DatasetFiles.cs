@@ -16,12 +16,12 @@ internal sealed class DatasetFiles : IDisposable
     public string Directory { get; }
 
     public DatasetReport Scan(
-        string text, IReadOnlyList<ValuePath>? paths = null, bool collect = false, IReadOnlySet<ulong>? find = null,
+        string text, IReadOnlyList<ValuePath>? paths = null, bool collect = false, PromptSet? find = null,
         CancellationToken cancellationToken = default) =>
         Scan(Encoding.UTF8.GetBytes(text), paths, collect, find, cancellationToken: cancellationToken);
 
     public DatasetReport Scan(
-        byte[] bytes, IReadOnlyList<ValuePath>? paths = null, bool collect = false, IReadOnlySet<ulong>? find = null,
+        byte[] bytes, IReadOnlyList<ValuePath>? paths = null, bool collect = false, PromptSet? find = null,
         int? maxLineBytes = null, CancellationToken cancellationToken = default)
     {
         var path = Write(bytes);

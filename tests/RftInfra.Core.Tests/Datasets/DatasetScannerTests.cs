@@ -355,10 +355,10 @@ public sealed class DatasetScannerTests : IDisposable
         var b = _files.Scan("""{ "x": 2, "messages": [ { "content": "Capital of Fr\u0061nce?\u000a", "role": "user" } ] }""", collect: true);
         var c = _files.Scan("""{"messages":[{"role":"user","content":[{"type":"text","text":"Capital of France?\n"}]}]}""", collect: true);
         var other = _files.Scan("""{"messages":[{"role":"developer","content":"Capital of France?\n"}]}""", collect: true);
-        Assert.Single(a.PromptHashes);
-        Assert.Equal(a.PromptHashes, b.PromptHashes);
-        Assert.Equal(a.PromptHashes, c.PromptHashes);
-        Assert.NotEqual(a.PromptHashes.Single(), other.PromptHashes.Single());
+        Assert.Single(a.Prompts.Hashes);
+        Assert.Equal(a.Prompts.Hashes, b.Prompts.Hashes);
+        Assert.Equal(a.Prompts.Hashes, c.Prompts.Hashes);
+        Assert.NotEqual(a.Prompts.Hashes.Single(), other.Prompts.Hashes.Single());
     }
 
     [Theory]
@@ -378,13 +378,13 @@ public sealed class DatasetScannerTests : IDisposable
         var b = _files.Scan($$"""{"messages":[{"role":"user","content":"{{jsonTextB}}"}]}""", collect: true);
         Assert.Empty(a.Diagnostics);
         Assert.Empty(b.Diagnostics);
-        Assert.Equal(same, a.PromptHashes.Single() == b.PromptHashes.Single());
+        Assert.Equal(same, a.Prompts.Hashes.Single() == b.Prompts.Hashes.Single());
     }
 
     [Fact]
     public void Scan_PromptHashesNotCollectedUnlessAsked()
     {
-        Assert.Empty(_files.Scan(Good).PromptHashes);
+        Assert.Empty(_files.Scan(Good).Prompts.Hashes);
     }
 
     [Fact]
@@ -392,10 +392,10 @@ public sealed class DatasetScannerTests : IDisposable
     {
         var validation = _files.Scan($"{Good}\n", collect: true);
         var other = """{"messages":[{"role":"user","content":"Capital of Peru?"}],"reference_answer":"Lima"}""";
-        var training = _files.Scan($"{other}\n{Good}\n{other}\n{Good}\n", find: validation.PromptHashes);
+        var training = _files.Scan($"{other}\n{Good}\n{other}\n{Good}\n", find: validation.Prompts);
         Assert.Equal([2, 4], training.LeakedLines);
         Assert.Equal(2, training.LeakedCount);
-        Assert.Empty(training.PromptHashes);
+        Assert.Empty(training.Prompts.Hashes);
     }
 
     [Fact]
