@@ -36,7 +36,10 @@ public sealed class RftEmulator : IAsyncDisposable
     /// <summary>The fault rules in force; replace them at any time (call numbering restarts).</summary>
     public FaultInjector Faults { get; }
 
-    /// <summary>Every call seen so far, in arrival order.</summary>
+    /// <summary>
+    /// Every call answered so far, in the order the answers started. A call is listed before its caller can see the
+    /// answer (or the dropped connection), so a test may look here right after a call returns.
+    /// </summary>
     public IReadOnlyList<EmulatorRequest> Requests => [.. _requests];
 
     /// <summary><c>http://127.0.0.1:{port}/</c>: what a client takes as the resource endpoint.</summary>
@@ -105,18 +108,42 @@ public sealed class RftEmulator : IAsyncDisposable
 
     private async Task RecordRequest(HttpContext context, RequestDelegate next)
     {
+        var record = new RequestRecord(this, context);
+        context.Items[typeof(RequestRecord)] = record;
+        context.Response.OnStarting(() =>
+        {
+            record.Write(context.Response.StatusCode);
+            return Task.CompletedTask;
+        });
         try
         {
             await next(context);
         }
         finally
         {
-            context.Items.TryGetValue(typeof(FaultRule), out var fault);
-            var aborted = context.RequestAborted.IsCancellationRequested
-                || fault is FaultRule { Fault: FaultKind.DropConnection or FaultKind.ResponseLost };
-            _requests.Enqueue(new EmulatorRequest(
-                context.Request.Method, context.Request.Path.Value ?? "", aborted ? 0 : context.Response.StatusCode,
-                (fault as FaultRule)?.Fault));
+            record.Write(context.RequestAborted.IsCancellationRequested ? 0 : context.Response.StatusCode);
+        }
+    }
+
+    /// <summary>
+    /// A call's entry in <see cref="Requests"/>, written once, before the caller can see the outcome: when the answer
+    /// starts, when a fault cuts the connection (status 0), or at the end when neither happened.
+    /// </summary>
+    private sealed class RequestRecord(RftEmulator emulator, HttpContext context)
+    {
+        private int _written;
+
+        public static void WriteNow(HttpContext context, int status) =>
+            ((RequestRecord)context.Items[typeof(RequestRecord)]!).Write(status);
+
+        public void Write(int status)
+        {
+            if (Interlocked.Exchange(ref _written, 1) == 0)
+            {
+                context.Items.TryGetValue(typeof(FaultRule), out var fault);
+                emulator._requests.Enqueue(new EmulatorRequest(
+                    context.Request.Method, context.Request.Path.Value ?? "", status, (fault as FaultRule)?.Fault));
+            }
         }
     }
 
@@ -138,9 +165,11 @@ public sealed class RftEmulator : IAsyncDisposable
                 await next(context);
                 break;
             case FaultKind.DropConnection:
+                RequestRecord.WriteNow(context, 0);
                 context.Abort();
                 break;
             case FaultKind.ResponseLost:
+                RequestRecord.WriteNow(context, 0);
                 var original = context.Response.Body;
                 context.Response.Body = Stream.Null;
                 try

@@ -93,6 +93,32 @@ public class EmulatorFaultTests
     }
 
     [Fact]
+    public async Task Requests_ListEveryCallBeforeItsCallerSeesTheOutcome()
+    {
+        // Kestrel can deliver an answer before the middleware that logs it has finished: the entry is written
+        // when the answer starts (or the connection is cut), so it is there as soon as the call returns.
+        await using var emulator = await TestEmulator.StartAsync();
+        emulator.Server.Faults.SetRules([new FaultRule { Method = "GET", Path = Jobs, Nth = [5, 10], Fault = FaultKind.DropConnection }]);
+        var before = emulator.Server.Requests.Count;
+        for (var call = 1; call <= 40; call++)
+        {
+            using var fresh = emulator.FreshHttp();
+            try
+            {
+                await emulator.Send(HttpMethod.Get, Jobs, http: fresh);
+            }
+            catch (HttpRequestException)
+            {
+                Assert.Contains(call, new[] { 5, 10 });
+            }
+
+            var last = emulator.Server.Requests[^1];
+            Assert.Equal(before + call, emulator.Server.Requests.Count);
+            Assert.Equal(call is 5 or 10 ? 0 : 200, last.Status);
+        }
+    }
+
+    [Fact]
     public async Task ResponseLost_AppliesTheRequestButTheCallerSeesAFailure()
     {
         await using var emulator = await TestEmulator.StartAsync();
