@@ -13,8 +13,8 @@ namespace RftInfra.Core.Datasets;
 /// time. This is the branch-free lookup-table check of Keiser and Lemire ("Validating UTF-8 in less than one
 /// instruction per byte", 2021): 32 bytes at a time (AVX2), three 16-entry table lookups classify each byte pair by the
 /// high and low nibble of the first byte and the high nibble of the second, and a saturating subtraction says
-/// which bytes must be the 2nd/3rd continuation of a 3- or 4-byte character. The last partial block is
-/// checked zero-padded. Where AVX2 is missing (e.g. ARM) it falls back to <see cref="Utf8.IsValid(ReadOnlySpan{byte})"/>.
+/// which bytes must be the 2nd/3rd continuation of a 3- or 4-byte character. The last partial block is checked
+/// again as the last 32 bytes, or zero-padded in lines under 64 bytes. Where AVX2 is missing (e.g. ARM) it falls back to <see cref="Utf8.IsValid(ReadOnlySpan{byte})"/>.
 /// </summary>
 internal static class Utf8Validation
 {
@@ -116,12 +116,27 @@ internal static class Utf8Validation
             at += 32;
         }
 
-        error |= at < bytes.Length ? CheckLast(bytes[at..], previous) : previousIncomplete;
+        if (at == bytes.Length)
+        {
+            error |= previousIncomplete;
+        }
+        else if (bytes.Length >= 64)
+        {
+            // The last 32 bytes again, after the 32 before them: overlapping checks agree, and no copy is needed.
+            var last = Vector256.LoadUnsafe(ref start, (nuint)(bytes.Length - 32));
+            error |= Check(last, Vector256.LoadUnsafe(ref start, (nuint)(bytes.Length - 64)))
+                | Avx2.SubtractSaturate(last, IncompleteAbove);
+        }
+        else
+        {
+            error |= CheckLast(bytes[at..], previous);
+        }
+
         return error == Vector256<byte>.Zero;
     }
 
     /// <summary>
-    /// <see cref="Check"/> for the last bytes (fewer than 32), padded with zeros: a character cut off by the end is
+    /// <see cref="Check"/> for the last bytes of a short line (fewer than 32), padded with zeros: a character cut off by the end is
     /// then followed by ASCII, which Check reports (a lead byte too short or a missing continuation). A method of its
     /// own so that the address-taken padding does not keep the main loop from being fully optimised.
     /// </summary>
