@@ -159,9 +159,10 @@ internal static class Utf8Validation
         var prev1 = Avx2.AlignRight(input, shifted, 15);
         var prev2 = Avx2.AlignRight(input, shifted, 14);
         var prev3 = Avx2.AlignRight(input, shifted, 13);
-        var special = Avx2.Shuffle(FirstHigh, Vector256.ShiftRightLogical(prev1, 4) & low4)
+        // High nibbles by a 16-bit shift and one mask (a byte shift would be emulated with a mask of its own).
+        var special = Avx2.Shuffle(FirstHigh, Avx2.ShiftRightLogical(prev1.AsUInt16(), 4).AsByte() & low4)
             & Avx2.Shuffle(FirstLow, prev1 & low4)
-            & Avx2.Shuffle(SecondHigh, Vector256.ShiftRightLogical(input, 4) & low4);
+            & Avx2.Shuffle(SecondHigh, Avx2.ShiftRightLogical(input.AsUInt16(), 4).AsByte() & low4);
 
         // Bytes 2 after a 3- or 4-byte lead (E0+) or 3 after a 4-byte lead (F0+) must be continuations: the
         // saturating subtraction leaves the high bit set exactly there. XOR with TwoContinuations (bit 7), which is
