@@ -3,7 +3,7 @@ using RftInfra.Bench;
 using RftInfra.Bench.Datasets;
 
 // `dotnet run -c Release --project tests/RftInfra.Bench -- metrics` compares the text-similarity metrics with
-// their Python references; `-- datasets-interleaved [rounds] [sizeMB...]` cross-checks the dataset benchmark on
+// their Python references; `-- datasets-interleaved [rounds] [sizeMB...] [--processes N]` cross-checks the dataset benchmark on
 // a noisy machine; `-- --filter '*'` runs every benchmark.
 if (args.Length > 0 && args[0] == "metrics")
 {
