@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -164,13 +165,13 @@ internal static class JsonEscapes
         return value;
     }
 
-    /// <summary>The byte count <see cref="MinimalEscape"/> writes for a character.</summary>
-    private static int EscapedLength(int codePoint) => codePoint switch
-    {
-        '"' or '\\' or '\b' or '\t' or '\n' or '\f' or '\r' => 2,
-        < 0x20 => 6,
-        _ => new System.Text.Rune(codePoint).Utf8SequenceLength,
-    };
+    /// <summary>
+    /// The byte count <see cref="MinimalEscape"/> writes for a character, from the same table. Not inlined, so the
+    /// scratch buffer does not land in <see cref="Walk"/>'s loop (a stackalloc there keeps it from being fully
+    /// optimised).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int EscapedLength(int codePoint) => MinimalEscape(codePoint, stackalloc byte[6]);
 
     /// <summary>One character in JSON's minimal escaping; returns the byte count written.</summary>
     private static int MinimalEscape(int codePoint, Span<byte> output)
