@@ -108,7 +108,7 @@ public sealed class RftResourceProvider : Provider
     public override async Task<CreateResponse> Create(CreateRequest request, CancellationToken ct)
     {
         var (inputs, secretKeys) = PropertyValues.ToBag(request.Inputs);
-        var secretOutputs = PropertyBags.SecretOutputs(Type(request.Type), secretKeys);
+        var secretOutputs = PropertyBags.SecretOutputs(Describe(request.Type), secretKeys);
         if (!request.Preview)
         {
             _settings.RequireEndpoint();
@@ -121,7 +121,7 @@ public sealed class RftResourceProvider : Provider
 
     public override async Task<ReadResponse> Read(ReadRequest request, CancellationToken ct)
     {
-        var type = Type(request.Type);
+        var type = Describe(request.Type);
         _settings.RequireEndpoint();
 
         // An import brings only the id: inputs and outputs are then unknown to the lifecycle.
@@ -147,7 +147,7 @@ public sealed class RftResourceProvider : Provider
     {
         var (oldOutputs, _) = PropertyValues.ToBag(request.OldOutputs);
         var (newInputs, secretKeys) = PropertyValues.ToBag(request.NewInputs);
-        var secretOutputs = PropertyBags.SecretOutputs(Type(request.Type), secretKeys);
+        var secretOutputs = PropertyBags.SecretOutputs(Describe(request.Type), secretKeys);
         if (!request.Preview)
         {
             _settings.RequireEndpoint();
@@ -166,7 +166,7 @@ public sealed class RftResourceProvider : Provider
 
     private ResourceVerbs Verbs() => _verbs ??= new ResourceVerbs(_createLifecycles(_settings));
 
-    private static ResourceTypeDescription Type(string typeToken) =>
+    private static ResourceTypeDescription Describe(string typeToken) =>
         RftResourceTypes.Find(typeToken) ?? throw new InvalidOperationException($"The rft provider has no resource type '{typeToken}'.");
 
     private static (ProviderSettings? Settings, IReadOnlyList<(string Key, string Reason)> Failures) ParseSettings(
