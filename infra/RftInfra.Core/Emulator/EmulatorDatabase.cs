@@ -25,7 +25,10 @@ internal sealed class EmulatorDatabase : IDisposable
     private readonly SqliteConnection _connection;
     private readonly string _name;
 
-    /// <summary>"table/id" → the record's JSON as committed ("" for rows that never change: parts, events, checkpoints).</summary>
+    /// <summary>
+    /// "table/id" → the record's JSON as committed, or "" once it is settled and can no longer change (parts,
+    /// events, checkpoints; finished files, uploads and jobs): a commit serializes only records still in play.
+    /// </summary>
     private Dictionary<string, string> _committed = new(StringComparer.Ordinal);
 
     /// <summary>File and part bytes waiting for the next commit, by id.</summary>
@@ -160,22 +163,22 @@ internal sealed class EmulatorDatabase : IDisposable
             committed["meta/slot_freed_at"] = slot;
         }
 
-        state.Files.AddRange(Rows<FileRecord>("files", committed, mutable: true).Select(r => r.Record));
-        state.Uploads.AddRange(Rows<UploadRecord>("uploads", committed, mutable: true).Select(r => r.Record));
-        state.Jobs.AddRange(Rows<JobRecord>("jobs", committed, mutable: true).Select(r => r.Record));
+        state.Files.AddRange(Rows<FileRecord>("files", committed).Select(r => r.Record));
+        state.Uploads.AddRange(Rows<UploadRecord>("uploads", committed).Select(r => r.Record));
+        state.Jobs.AddRange(Rows<JobRecord>("jobs", committed).Select(r => r.Record));
         var uploads = state.Uploads.ToDictionary(u => u.Id);
-        foreach (var (owner, part) in Rows<UploadPartRecord>("parts", committed, mutable: false))
+        foreach (var (owner, part) in Rows<UploadPartRecord>("parts", committed))
         {
             uploads.GetValueOrDefault(owner)?.Parts.Add(part);
         }
 
         var jobs = state.Jobs.ToDictionary(j => j.Id);
-        foreach (var (owner, jobEvent) in Rows<JobEventRecord>("events", committed, mutable: false))
+        foreach (var (owner, jobEvent) in Rows<JobEventRecord>("events", committed))
         {
             jobs.GetValueOrDefault(owner)?.Events.Add(jobEvent);
         }
 
-        foreach (var (owner, checkpoint) in Rows<CheckpointRecord>("checkpoints", committed, mutable: false))
+        foreach (var (owner, checkpoint) in Rows<CheckpointRecord>("checkpoints", committed))
         {
             jobs.GetValueOrDefault(owner)?.Checkpoints.Add(checkpoint);
         }
@@ -185,7 +188,8 @@ internal sealed class EmulatorDatabase : IDisposable
         return state;
     }
 
-    private List<(string Owner, T Record)> Rows<T>(string table, Dictionary<string, string> committed, bool mutable)
+    private List<(string Owner, T Record)> Rows<T>(string table, Dictionary<string, string> committed)
+        where T : class
     {
         var owner = table is "parts" or "events" or "checkpoints" ? "owner" : "''";
         using var command = _connection.CreateCommand();
@@ -196,8 +200,9 @@ internal sealed class EmulatorDatabase : IDisposable
         {
             var id = reader.GetString(0);
             var text = reader.GetString(2);
-            rows.Add((reader.GetString(1), Read<T>(table, id, text)));
-            committed[table + "/" + id] = mutable ? text : "";
+            var record = Read<T>(table, id, text);
+            rows.Add((reader.GetString(1), record));
+            committed[table + "/" + id] = Settled(record) ? "" : text;
         }
 
         return rows;
@@ -244,17 +249,17 @@ internal sealed class EmulatorDatabase : IDisposable
     {
         var next = new Dictionary<string, string>(_committed.Count + 8, StringComparer.Ordinal);
         var writes = new List<Action>();
-        void Row(string table, string id, object record, bool mutable, string? owner = null, bool withBytes = false)
+        void Row(string table, string id, object record, string? owner = null, bool withBytes = false)
         {
             var key = table + "/" + id;
-            if (_committed.TryGetValue(key, out var before) && !mutable)
+            if (_committed.TryGetValue(key, out var before) && before.Length == 0)
             {
                 next[key] = before;
                 return;
             }
 
             var text = JsonSerializer.Serialize(record, record.GetType(), Json);
-            next[key] = mutable ? text : "";
+            next[key] = Settled(record) ? "" : text;
             if (before is null)
             {
                 var bytes = withBytes ? _staged[id] : null;
@@ -268,23 +273,23 @@ internal sealed class EmulatorDatabase : IDisposable
 
         foreach (var file in state.Files)
         {
-            Row("files", file.Id, file, mutable: true, withBytes: true);
+            Row("files", file.Id, file, withBytes: true);
         }
 
         foreach (var upload in state.Uploads)
         {
-            Row("uploads", upload.Id, upload, mutable: true);
+            Row("uploads", upload.Id, upload);
             foreach (var part in upload.Parts)
             {
-                Row("parts", part.Id, part, mutable: false, upload.Id, withBytes: true);
+                Row("parts", part.Id, part, upload.Id, withBytes: true);
             }
         }
 
         foreach (var job in state.Jobs)
         {
-            Row("jobs", job.Id, job, mutable: true);
-            job.Events.ForEach(e => Row("events", e.Id, e, mutable: false, job.Id));
-            job.Checkpoints.ForEach(c => Row("checkpoints", c.Id, c, mutable: false, job.Id));
+            Row("jobs", job.Id, job);
+            job.Events.ForEach(e => Row("events", e.Id, e, job.Id));
+            job.Checkpoints.ForEach(c => Row("checkpoints", c.Id, c, job.Id));
         }
 
         if (state.SlotFreedAt is { } slot)
@@ -316,6 +321,15 @@ internal sealed class EmulatorDatabase : IDisposable
         _committed = next;
         _staged.Clear();
     }
+
+    /// <summary>A record that no operation changes any more (it may still be deleted).</summary>
+    private static bool Settled(object record) => record switch
+    {
+        FileRecord file => file.Status != "pending",
+        UploadRecord upload => upload.Status != "pending",
+        JobRecord job => JobStatuses.IsTerminal(job.Status),
+        _ => true,   // parts, events and checkpoints are written once
+    };
 
     private void Insert(string table, string id, string record, string? owner, byte[]? bytes)
     {

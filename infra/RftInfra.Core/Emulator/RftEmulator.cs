@@ -309,9 +309,11 @@ public sealed class RftEmulator : IAsyncDisposable
             return;
         }
 
+        var body = Encoding.UTF8.GetBytes(error.ToBody().ToJsonString());
         context.Response.StatusCode = error.Status;
         context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(error.ToBody().ToJsonString(), Encoding.UTF8);
+        context.Response.ContentLength = body.Length;
+        await context.Response.Body.WriteAsync(body);
     }
 
     private Task Authenticate(HttpContext context, RequestDelegate next)
