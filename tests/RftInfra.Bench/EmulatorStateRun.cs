@@ -9,7 +9,7 @@ namespace RftInfra.Bench;
 /// <summary>
 /// The emulator at a realistic state size, over real HTTP: <c>fill DIR [files] [kb]</c> uploads that many fine-tune
 /// files (default 50 of 800 KB) into a state at DIR/state.db; <c>load DIR [seconds] [clients]</c> restarts on that
-/// state, then runs writes (create + cancel an upload) and reads (get a file) from concurrent clients and prints
+/// state, then runs reads (get a file) and writes (create + cancel an upload) from concurrent clients and prints
 /// requests/s, median and p95 latency, restart time and the process's peak working set. Run each step in a fresh
 /// process: <c>dotnet run -c Release --project tests/RftInfra.Bench -- emulator-state fill /tmp/emu</c>, then
 /// <c>… -- emulator-state load /tmp/emu</c>. Uses only the HTTP API, so the same file runs against an older emulator.
@@ -48,6 +48,11 @@ internal static class EmulatorStateRun
         var fileId = await FirstFileId(http);
         var seconds = number(2, 10);
         var clients = number(3, 8);
+        await Measure("reads (get a file)", http, seconds, clients, async client =>
+        {
+            using var response = await client.GetAsync($"/openai/v1/files/{fileId}");
+            return response.IsSuccessStatusCode ? 1 : -1;
+        });
         await Measure("writes (create + cancel an upload)", http, seconds, clients, async client =>
         {
             using var created = await client.PostAsync("/openai/uploads?api-version=2025-04-01-preview", new StringContent(
@@ -55,11 +60,6 @@ internal static class EmulatorStateRun
             var id = System.Text.Json.Nodes.JsonNode.Parse(await created.Content.ReadAsStringAsync())!["id"]!.GetValue<string>();
             using var cancelled = await client.PostAsync($"/openai/uploads/{id}/cancel?api-version=2025-04-01-preview", null);
             return created.IsSuccessStatusCode && cancelled.IsSuccessStatusCode ? 2 : -1;
-        });
-        await Measure("reads (get a file)", http, seconds, clients, async client =>
-        {
-            using var response = await client.GetAsync($"/openai/v1/files/{fileId}");
-            return response.IsSuccessStatusCode ? 1 : -1;
         });
         Console.WriteLine($"peak working set {PeakMB():0} MB");
         return 0;
