@@ -73,13 +73,15 @@ internal sealed class EmulatorDatabase : IDisposable
             database.CreateSchema();
             return database;
         }
-        catch (SqliteException e)
+        catch (Exception e) when (e is SqliteException or InvalidDataException)
         {
             connection.Dispose();
-            throw new InvalidDataException(
-                $"{path}: cannot open the emulator state database ({e.Message}). Delete it to start empty, or choose a state file in a writable folder.", e);
+            throw e as InvalidDataException ?? Unreadable(path, e);
         }
     }
+
+    private static InvalidDataException Unreadable(string name, Exception e) => new(
+        $"{name}: cannot use the emulator state database ({e.Message}). Delete it to start empty, or choose a state file in a writable folder.", e);
 
     private static void CheckPath(string path)
     {
@@ -154,6 +156,18 @@ internal sealed class EmulatorDatabase : IDisposable
 
     /// <summary>Reads every record (no file or part bytes) in the order they were created.</summary>
     public EmulatorState Load()
+    {
+        try
+        {
+            return LoadRows();
+        }
+        catch (SqliteException e)
+        {
+            throw Unreadable(_name, e);
+        }
+    }
+
+    private EmulatorState LoadRows()
     {
         var state = new EmulatorState();
         var committed = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -121,6 +121,7 @@ internal sealed partial class EmulatorStore : IDisposable
         }
         catch (Exception e) when (e is SqliteException or IOException or InvalidDataException)
         {
+            // Memory may no longer match the database: refuse every call rather than answer from it.
             _broken = true;
         }
     }

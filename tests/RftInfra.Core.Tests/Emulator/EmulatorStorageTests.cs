@@ -165,6 +165,20 @@ public sealed class EmulatorStorageTests : IDisposable
     }
 
     [Fact]
+    public async Task DamagedDatabase_FailsStartNamingTheFile()
+    {
+        var bytes = new byte[8192];
+        "SQLite format 3\0"u8.CopyTo(bytes);
+        Array.Fill(bytes, (byte)0xA5, 16, bytes.Length - 16);
+        await File.WriteAllBytesAsync(StatePath, bytes);
+
+        await using var emulator = new RftEmulator(new EmulatorOptions { StatePath = StatePath });
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => emulator.StartAsync());
+        Assert.StartsWith($"{StatePath}: cannot use the emulator state database", error.Message);
+        Assert.Contains("Delete it", error.Message);
+    }
+
+    [Fact]
     public async Task UploadParts_AreKeptAcrossRestartsAndCompleteIntoAFile()
     {
         const string Dated = "?api-version=2025-04-01-preview";
