@@ -12,7 +12,7 @@ public static class EmulatorCommand
     public static Command Create(IOContext io)
     {
         var port = new Option<int>("--port") { Description = "Port on 127.0.0.1 (0 picks a free one).", DefaultValueFactory = _ => 0 };
-        var state = new Option<string?>("--state") { Description = "JSON file that keeps files and jobs between runs." };
+        var state = new Option<string?>("--state") { Description = "SQLite database file that keeps files and jobs between runs (see docs/emulator.md)." };
         var apiKey = new Option<string?>("--api-key") { Description = "Key callers must send (api-key header or Bearer). Default: rft-emulator-key." };
         var pace = new Option<double>("--pace") { Description = "Seconds per simulated phase and training step.", DefaultValueFactory = _ => 2 };
         var faults = new Option<string?>("--faults") { Description = "JSON fault rules file: {\"rules\":[…]} (see README)." };
@@ -86,7 +86,8 @@ public static class EmulatorCommand
         }
         catch (InvalidDataException e)
         {
-            io.Error.WriteLine($"error: {e.Message}");
+            // Only the state path is read at start: name the option that gave it.
+            io.Error.WriteLine($"error: --state {e.Message}");
             return ExitCodes.UsageOrIo;
         }
         catch (IOException e)
