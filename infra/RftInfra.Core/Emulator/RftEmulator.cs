@@ -239,10 +239,35 @@ public sealed class RftEmulator : IAsyncDisposable
                 }
 
                 break;
+            case FaultKind.LateResponse:
+                await HoldAnswer(context, next, rule.LatencyMs);
+                break;
             default:
                 await WriteFault(context, rule);
                 break;
         }
+    }
+
+    /// <summary>Serves the call into a buffer, then sends the answer <paramref name="latencyMs"/> later (if the caller still waits).</summary>
+    private static async Task HoldAnswer(HttpContext context, RequestDelegate next, int latencyMs)
+    {
+        var original = context.Response.Body;
+        using var held = new MemoryStream();
+        context.Response.Body = held;
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            context.Response.Body = original;
+        }
+
+        // Listed now: the change is made, whether or not the caller is still there to see the answer.
+        RequestRecord.WriteNow(context, context.Response.StatusCode);
+        await Task.Delay(latencyMs, context.RequestAborted);
+        held.Position = 0;
+        await held.CopyToAsync(original, context.RequestAborted);
     }
 
     private static async Task WriteFault(HttpContext context, FaultRule rule)

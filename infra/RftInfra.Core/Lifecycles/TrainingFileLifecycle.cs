@@ -26,12 +26,12 @@ public sealed partial class TrainingFileLifecycle(FineTuningClient client) : IRe
         var source = Props.Str(inputs, "source");
         if (string.IsNullOrWhiteSpace(source))
         {
-            diagnostics.Add(Props.Error(LifecycleCodes.InputMissing, Token, "Input 'source' (the local JSONL file to upload) is missing.",
+            diagnostics.Add(Props.Error(LifecycleCodes.InputMissing, "source", Token, "Input 'source' (the local JSONL file to upload) is missing.",
                 "Name the dataset file, e.g. source: data/capital-train.jsonl."));
         }
         else if (!File.Exists(source))
         {
-            diagnostics.Add(Props.Error(LifecycleCodes.FileUnreadable, source, $"The training file '{source}' does not exist.",
+            diagnostics.Add(Props.Error(LifecycleCodes.FileUnreadable, "source", source, $"The training file '{source}' does not exist.",
                 "Check the path (relative to the directory the program runs in) or commit the file."));
         }
         else
