@@ -78,8 +78,9 @@ public sealed class AzureOpenAIModelGraderClient : IModelGraderClient
         }
         catch (ClientResultException e)
         {
-            throw new ModelGraderException(
-                $"Grader model '{request.Model}' (deployment '{deployment}') failed with HTTP {e.Status}: {ServiceMessage(e)}", e.Status, e);
+            throw new ModelGraderException(e.Status == 0
+                ? $"Grader model '{request.Model}' (deployment '{deployment}') got no answer: {e.Message.Split('\n')[0]}"
+                : $"Grader model '{request.Model}' (deployment '{deployment}') failed with HTTP {e.Status}: {ServiceMessage(e)}", e.Status, e);
         }
 
         ChatCompletion completion;
