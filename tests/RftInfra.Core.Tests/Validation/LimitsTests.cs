@@ -177,4 +177,57 @@ public class LimitsTests
         Assert.DoesNotContain("Stack overflow", validate.Stderr, StringComparison.OrdinalIgnoreCase);
         Assert.True(validate.Elapsed < TimeSpan.FromSeconds(30), validate.Elapsed.ToString());
     }
+
+    /// <summary>YamlDotNet's YamlStream recursed once per level and aborted `rft grade` (exit 134); the grader now goes through the declaration reader.</summary>
+    [Fact]
+    public async Task Grade_YamlGrader100000Deep_ExitsOneWithRft300()
+    {
+        using var files = new Graders.GradeTestFiles();
+        files.Write("graders/deep.yaml", new string('[', 100_000) + new string(']', 100_000) + "\n");
+        files.Write("data/train.jsonl", Graders.GradeTestFiles.CapitalData);
+
+        var grade = await CliProcess.Rft(null, TimeSpan.FromSeconds(60), "grade", "--root", files.Root,
+            "--grader", "graders/deep.yaml", "--data", "data/train.jsonl", "--sample-text", "Paris");
+
+        Assert.True(grade.ExitCode == 1, $"exit {grade.ExitCode}: {grade.Stderr}");
+        Assert.StartsWith("graders/deep.yaml(1,66): error RFT300: The YAML nests deeper than 64 levels.", grade.Stderr, StringComparison.Ordinal);
+        Assert.True(grade.Elapsed < TimeSpan.FromSeconds(30), grade.Elapsed.ToString());
+    }
+
+    [Fact]
+    public void CanonicalJson_DeeperThanItsBound_IsAClearError()
+    {
+        static JsonNode Nest(int depth)
+        {
+            JsonNode node = new JsonArray();
+            for (var i = 0; i < depth; i++)
+            {
+                node = new JsonObject { ["a"] = node };
+            }
+
+            return node;
+        }
+
+        Assert.StartsWith("{\"a\":{\"a\":", Core.Graders.CanonicalJsonWriter.Write(Nest(Core.Graders.CanonicalJsonWriter.MaxDepth)), StringComparison.Ordinal);
+        var error = Assert.Throws<InvalidDataException>(() => Core.Graders.CanonicalJsonWriter.Write(Nest(2000)));
+        Assert.Equal("The JSON nests deeper than 256 levels; a grader or job never needs that many.", error.Message);
+    }
+
+    [Fact]
+    public void GraderJson_NestedMultiChain_IsBoundNoDeeperThanEightLevels()
+    {
+        var json = new JsonObject { ["type"] = "string_check", ["name"] = "leaf" };
+        for (var i = 0; i < 50; i++)
+        {
+            json = new JsonObject { ["type"] = "multi", ["name"] = $"m{i}", ["graders"] = new JsonObject { ["g"] = json }, ["calculate_output"] = "g" };
+        }
+
+        var depth = 0;
+        for (var grader = Core.Graders.GraderJson.FromJson(json); grader is Core.Graders.MultiGrader { Graders: [var only] }; grader = only.Value)
+        {
+            depth++;
+        }
+
+        Assert.Equal(8, depth);
+    }
 }
