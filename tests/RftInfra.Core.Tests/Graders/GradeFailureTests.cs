@@ -59,6 +59,22 @@ public class GradeFailureTests
     }
 
     [Fact]
+    public async Task Check_WrongKey_IsAnErrorNotASkippedTest()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        const string wrongKey = "wrong-key-c0ffee";
+
+        var run = await CliProcess.Rft(new Dictionary<string, string?> { ["AZURE_OPENAI_API_KEY"] = wrongKey }, TimeSpan.FromSeconds(60),
+            "grade", "--check", "--root", RepoRoot, "--grader", "graders/math-judge.json", "--endpoint", emulator.Server.BaseUrl.ToString());
+
+        Assert.True(run.ExitCode == 1, $"exit {run.ExitCode}: {run.Stdout}{run.Stderr}");
+        Assert.Contains("error RFT605:", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("the grader model call failed: Grader model 'gpt-4.1-mini' (deployment 'gpt-4.1-mini') failed with HTTP 401", run.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(wrongKey, run.Stdout + run.Stderr, StringComparison.Ordinal);
+        Assert.True(run.Elapsed < TimeSpan.FromSeconds(30), run.Elapsed.ToString());
+    }
+
+    [Fact]
     public async Task NoEndpoint_NoRowScored_ExitsOneSayingWhy()
     {
         var (stdout, stderr, exit) = await CliRunner.Rft("grade", "--root", RepoRoot, "--grader", "graders/math-judge.json",
