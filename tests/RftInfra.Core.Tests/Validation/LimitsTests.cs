@@ -230,4 +230,34 @@ public class LimitsTests
 
         Assert.Equal(8, depth);
     }
+
+    /// <summary>The emulator's graders/run parses calculate_output with the same engine: a hostile one no longer takes the server down.</summary>
+    [Fact]
+    public async Task EmulatorGraderRun_100000NestedParentheses_IsA400WithRft130NotACrash()
+    {
+        await using var emulator = await Emulator.TestEmulator.StartAsync();
+        var watch = Stopwatch.StartNew();
+        var (status, body) = await emulator.Post("/openai/v1/fine_tuning/alpha/graders/run", new JsonObject
+        {
+            ["grader"] = new JsonObject
+            {
+                ["type"] = "multi",
+                ["name"] = "m",
+                ["graders"] = new JsonObject { ["a"] = Emulator.TestEmulator.StringCheckGrader() },
+                ["calculate_output"] = new string('(', 100_000) + "a" + new string(')', 100_000),
+            },
+            ["model_sample"] = "Paris",
+            ["item"] = new JsonObject { ["reference_answer"] = "Paris" },
+        });
+
+        Assert.True(watch.Elapsed < Bound, watch.Elapsed.ToString());
+        // The emulator checks graders with the validator: the RFT130 finding comes back as the service's 400.
+        Assert.True(status == 400, $"{status}: {body}");
+        Assert.Equal("invalidPayload", body!["error"]!["code"]!.GetValue<string>());
+        Assert.EndsWith("the limit is 4096. Fix: Keep calculate_output under 4096 characters and 64 levels of nesting (docs/limits-grading.md). (RFT130)",
+            body["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        var (healthy, _) = await emulator.Send(HttpMethod.Get, "/openai/v1/fine_tuning/jobs");
+        Assert.Equal(200, healthy);
+    }
 }
