@@ -14,7 +14,7 @@ public static class EmulatorCommand
         var port = new Option<int>("--port") { Description = "Port on 127.0.0.1 (0 picks a free one).", DefaultValueFactory = _ => 0 };
         var state = new Option<string?>("--state") { Description = "JSON file that keeps files and jobs between runs." };
         var apiKey = new Option<string?>("--api-key") { Description = "Key callers must send (api-key header or Bearer). Default: rft-emulator-key." };
-        var pace = new Option<double>("--pace") { Description = "Seconds per simulated phase and training step.", DefaultValueFactory = _ => 2 }
+        var pace = new Option<double>("--pace") { Description = "Seconds per simulated phase and training step, 0 to 3600.", DefaultValueFactory = _ => 2 }
             .InRange(0, OptionRanges.PaceMaxSeconds, minInclusive: true, "a number of seconds");
         var faults = new Option<string?>("--faults") { Description = "JSON fault rules file: {\"rules\":[…]} (see README)." };
         var anyToken = new Option<bool>("--accept-any-token") { Description = "Accept any bearer token (for DefaultAzureCredential users)." };

@@ -45,7 +45,7 @@ public static class GradeCommand
         var check = new Option<bool>("--check") { Description = "Run the grader tests (graders/<name>.tests.jsonl) of --grader, or of every grader under graders/." };
         var endpoint = new Option<string?>("--endpoint") { Description = "Azure OpenAI resource (https://NAME.openai.azure.com/) or `rft emulator` URL that runs score_model/label_model graders. Entra ID by default; the key, if any, comes from AZURE_OPENAI_API_KEY." };
         var deployment = new Option<string[]>("--deployment") { Description = "MODEL=DEPLOYMENT: the deployment a grader model runs on (repeatable; default: a deployment named like the model).", AllowMultipleArgumentsPerToken = false };
-        var pythonTimeout = new Option<double>("--python-timeout") { Description = "Seconds a python grader's grade() may take per row (the service allows 120).", DefaultValueFactory = _ => PythonGraderRunner.DefaultTimeout.TotalSeconds }
+        var pythonTimeout = new Option<double>("--python-timeout") { Description = "Seconds a python grader's grade() may take per row, more than 0 and at most 3600 (the service allows 120).", DefaultValueFactory = _ => PythonGraderRunner.DefaultTimeout.TotalSeconds }
             .InRange(0, OptionRanges.PythonTimeoutMaxSeconds, minInclusive: false, "a number of seconds");
 
         var command = new Command("grade", "Run a grader locally: rewards for model outputs, the reward distribution, grader tests.");

@@ -16,7 +16,8 @@ public sealed record FormulaError(int Column, string Message, bool OverLimit = f
 /// parentheses, unary minus and the functions min, max (two or more arguments), abs, floor, ceil, exp, sqrt,
 /// log (one argument; log is the natural logarithm). Precedence from loosest: <c>+ -</c>, <c>* /</c>, unary
 /// minus, <c>^</c> (right-associative, so <c>2^3^2</c> = 2^9 and <c>-2^2</c> = -4, as in Python, which the
-/// service is written in).
+/// service is written in). Hostile input is bounded: at most <see cref="MaxLength"/> characters and
+/// <see cref="MaxDepth"/> levels of nesting (docs/limits-grading.md), so neither parsing nor evaluating can overflow the stack.
 /// </summary>
 public sealed class Formula
 {
