@@ -260,4 +260,37 @@ public class LimitsTests
         var (healthy, _) = await emulator.Send(HttpMethod.Get, "/openai/v1/fine_tuning/jobs");
         Assert.Equal(200, healthy);
     }
+
+    /// <summary>Before, `rft grade` spent 17 s on this template and scored every row 0 with exit 0.</summary>
+    [Fact]
+    public async Task Grade_TemplateOverTheLimitInASubGrader_ExitsOneNamingTheField()
+    {
+        using var files = new Graders.GradeTestFiles();
+        var grader = new JsonObject
+        {
+            ["type"] = "multi",
+            ["name"] = "m",
+            ["graders"] = new JsonObject
+            {
+                ["a"] = new JsonObject
+                {
+                    ["type"] = "string_check", ["name"] = "a", ["operation"] = "eq",
+                    ["input"] = string.Concat(Enumerable.Repeat("{{", 400_000)), ["reference"] = "{{item.reference_answer}}",
+                },
+            },
+            ["calculate_output"] = "a",
+        };
+        files.Write("graders/long.json", grader.ToJsonString());
+        files.Write("data/train.jsonl", Graders.GradeTestFiles.CapitalData);
+
+        var watch = Stopwatch.StartNew();
+        var (stdout, stderr, exit) = await CliRunner.Rft("grade", "--root", files.Root, "--grader", "graders/long.json",
+            "--data", "data/train.jsonl", "--sample-text", "Paris");
+
+        Assert.Equal(1, exit);
+        Assert.Equal("rft grade: graders/long.json: graders.a.input: the template is 800000 characters long; the limit is 262144. " +
+            "Nothing was graded (docs/limits-grading.md).", stderr.TrimEnd());
+        Assert.Equal("", stdout);
+        Assert.True(watch.Elapsed < Bound, watch.Elapsed.ToString());
+    }
 }

@@ -87,7 +87,7 @@ public class SchemaAndDocsTests
     }
 
     [Fact]
-    public void EveryDocPageAHintCites_Exists()
+    public void Hints_CiteOnlyDocPagesThatExist()
     {
         var cited = DiagnosticDescriptor.All
             .SelectMany(d => System.Text.RegularExpressions.Regex.Matches(d.Fix, @"docs/[a-z0-9-]+\.md").Select(m => m.Value))
