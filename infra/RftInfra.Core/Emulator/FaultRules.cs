@@ -105,6 +105,11 @@ public sealed record FaultRule
             return "'every' must be ≥ 1, 'first' ≥ 0 and 'nth' numbers ≥ 1 (calls are numbered from 1).";
         }
 
+        if (RetryAfterSeconds is < 0 || RetryAfterMs is < 0 || LatencyMs < 0)
+        {
+            return "'retryAfterSeconds', 'retryAfterMs' and 'latencyMs' must be ≥ 0.";
+        }
+
         return null;
     }
 }
@@ -147,7 +152,11 @@ public static class FaultRulesFile
 
         for (var i = 0; i < document.Rules.Count; i++)
         {
-            if (document.Rules[i].Problem() is { } problem)
+            // A null entry deserializes without complaint; it is a finding, not a NullReferenceException later.
+            var problem = document.Rules[i] is { } rule
+                ? rule.Problem()
+                : "the rule is null; each rule is an object such as {\"path\":\"/openai/v1/fine_tuning/jobs\",\"fault\":\"status\",\"status\":503}.";
+            if (problem is not null)
             {
                 throw new FormatException($"{displayPath}: rules[{i}]: {problem}");
             }

@@ -1,9 +1,7 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using RftInfra.Core.Declarations;
 using RftInfra.Core.Diagnostics;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace RftInfra.Core.Graders.Evaluation;
 
@@ -49,23 +47,32 @@ public static class GradeInputs
 
         var isYaml = path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase);
         JsonNode? node;
-        try
+        if (isYaml)
         {
-            node = isYaml ? YamlToJson(text) : JsonNode.Parse(text, documentOptions: new() { CommentHandling = JsonCommentHandling.Skip });
+            // The declaration reader, as `rft validate` reads graders: it bounds nesting and aliases (a YAML nested
+            // 100 000 deep overflowed YamlDotNet's recursive YamlStream) and names file, line and column.
+            var document = DeclarationReader.Read(text, displayPath, yaml: true);
+            if (document.Diagnostics.Where(d => d.IsError).ToList() is { Count: > 0 } errors)
+            {
+                diagnostics.AddRange(errors);
+                return null;
+            }
+
+            node = document.Root;
         }
-        catch (JsonException e)
+        else
         {
-            diagnostics.Add(new Diagnostic(GradeCodes.GraderFileInvalid, DiagnosticSeverity.Error, displayPath,
-                new SourcePosition((int)(e.LineNumber ?? 0) + 1, (int)(e.BytePositionInLine ?? 0) + 1),
-                $"the grader is not valid JSON: {FirstSentence(e.Message)}", "Fix the JSON syntax at this position."));
-            return null;
-        }
-        catch (YamlException e)
-        {
-            diagnostics.Add(new Diagnostic(GradeCodes.GraderFileInvalid, DiagnosticSeverity.Error, displayPath,
-                new SourcePosition((int)e.Start.Line, (int)e.Start.Column), $"the grader is not valid YAML: {e.Message}",
-                "Fix the YAML syntax at this position."));
-            return null;
+            try
+            {
+                node = JsonNode.Parse(text, documentOptions: new() { CommentHandling = JsonCommentHandling.Skip });
+            }
+            catch (JsonException e)
+            {
+                diagnostics.Add(new Diagnostic(GradeCodes.GraderFileInvalid, DiagnosticSeverity.Error, displayPath,
+                    new SourcePosition((int)(e.LineNumber ?? 0) + 1, (int)(e.BytePositionInLine ?? 0) + 1),
+                    $"the grader is not valid JSON: {FirstSentence(e.Message)}", "Fix the JSON syntax at this position."));
+                return null;
+            }
         }
 
         if (node is not JsonObject obj)
@@ -117,42 +124,6 @@ public static class GradeInputs
                 SourcePosition.None, $"cannot read the file: {e.Message}", null));
             return null;
         }
-    }
-
-    /// <summary>Maps a YAML document onto JSON: plain scalars become numbers, booleans or null when they read as such.</summary>
-    internal static JsonNode? YamlToJson(string text)
-    {
-        var stream = new YamlStream();
-        stream.Load(new StringReader(text));
-        return stream.Documents.Count == 0 ? null : Convert(stream.Documents[0].RootNode);
-    }
-
-    private static JsonNode? Convert(YamlNode node) => node switch
-    {
-        YamlMappingNode map => new JsonObject(map.Children.Select(
-            c => new KeyValuePair<string, JsonNode?>(((YamlScalarNode)c.Key).Value ?? "", Convert(c.Value)))),
-        YamlSequenceNode seq => new JsonArray(seq.Children.Select(Convert).ToArray()),
-        YamlScalarNode scalar => Scalar(scalar),
-        _ => null,
-    };
-
-    private static JsonNode? Scalar(YamlScalarNode scalar)
-    {
-        var value = scalar.Value ?? "";
-        if (scalar.Style != YamlDotNet.Core.ScalarStyle.Plain)
-        {
-            return JsonValue.Create(value);
-        }
-
-        return value switch
-        {
-            "" or "~" or "null" or "Null" or "NULL" => null,
-            "true" or "True" or "TRUE" => JsonValue.Create(true),
-            "false" or "False" or "FALSE" => JsonValue.Create(false),
-            _ when long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l) => JsonValue.Create(l),
-            _ when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => JsonValue.Create(d),
-            _ => JsonValue.Create(value),
-        };
     }
 
     private static string FirstSentence(string message)
