@@ -151,7 +151,7 @@ public sealed class StackTests
     {
         var (mocks, outputs, _) = await Run(Inputs(("regions", """["eastus2"]""")));
 
-        Assert.DoesNotContain(mocks.Registered, r => r.Type.StartsWith("rft:index:", StringComparison.Ordinal));
+        Assert.DoesNotContain(mocks.Registered, r => r.Type?.StartsWith("rft:index:", StringComparison.Ordinal) == true);
         Assert.Single(mocks.OfType("azure-native:cognitiveservices:Account"));
         Assert.Empty((Dictionary<string, object?>)outputs["jobs"]!);
     }
