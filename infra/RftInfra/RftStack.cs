@@ -1,11 +1,12 @@
-// Checked against Pulumi .NET SDK 3.x (StackReference(string name).GetValueAsync(string), Deployment.Instance
-// OrganizationName/ProjectName/StackName, Output.Create, CustomResourceOptions.DependsOn; pulumi-dotnet
-// integration_tests/stack_reference reads its own stack exactly this way) and Pulumi.AzureNative 3.x
+// Compiled against Pulumi .NET SDK 3.112.0 (StackReference(string name).GetValueAsync(string), Deployment.Instance
+// OrganizationName/ProjectName/StackName, CustomResourceOptions.DependsOn) and the Pulumi.AzureNative 3.11.0 shapes
 // (Resources.ResourceGroup; CognitiveServices.Account with Inputs.AccountPropertiesArgs { CustomSubDomainName,
-// DisableLocalAuth, PublicNetworkAccess, NetworkAcls, Restore }, Inputs.IdentityArgs { Type =
-// ResourceIdentityType.SystemAssigned }, Inputs.SkuArgs; CognitiveServices.Deployment with
-// Inputs.DeploymentPropertiesArgs/DeploymentModelArgs (API 2025-06-01); Authorization.RoleAssignment;
-// Authorization.GetClientConfig) as in pulumi/pulumi-azure-native sdk/dotnet.
+// DisableLocalAuth, PublicNetworkAccess, NetworkAcls, Restore }, Inputs.IdentityArgs, Inputs.SkuArgs;
+// CognitiveServices.Deployment with Inputs.DeploymentPropertiesArgs/DeploymentModelArgs; Authorization.RoleAssignment;
+// Authorization.GetClientConfig). API version: the program uses AzureNative 3.11.0's default CognitiveServices
+// module, i.e. Azure REST API 2024-10-01 (not 2025-06-01); every property set here exists in 2024-10-01.
+// AzureNative 3.x ships no versioned modules: a property that needs a newer API means a local package
+// (`pulumi package add azure-native cognitiveservices 2025-06-01`) used explicitly, never the default drifting.
 using System.Collections.Immutable;
 using Pulumi;
 using Pulumi.AzureNative.Authorization;
