@@ -26,6 +26,10 @@ public sealed class RftProviderArgs : ResourceArgs
     /// <summary>"entra" (default): the accounts have local auth disabled, so keys do not work against them.</summary>
     [Input("credential")]
     public Input<string>? Credential { get; set; }
+
+    /// <summary>Only with credential "apikey" (the rehearsal's emulator); pass it as a secret.</summary>
+    [Input("apiKey")]
+    public Input<string>? ApiKey { get; set; }
 }
 
 public sealed class TrainingFileArgs : ResourceArgs

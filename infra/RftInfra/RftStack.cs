@@ -13,6 +13,7 @@ using Pulumi.AzureNative.Authorization;
 using Pulumi.AzureNative.CognitiveServices;
 using Pulumi.AzureNative.CognitiveServices.Inputs;
 using Pulumi.AzureNative.Resources;
+using RftInfra.Core.ProviderModel;
 using RftInfra.Core.Stacks;
 using CognitiveDeployment = Pulumi.AzureNative.CognitiveServices.Deployment;
 using CognitiveSkuArgs = Pulumi.AzureNative.CognitiveServices.Inputs.SkuArgs;
@@ -47,6 +48,10 @@ public static class RftStack
         var previousJobs = JobRecords.FromStackOutput(PlainValues.ToJsonNode(await self.GetValueAsync(StackOutputKeys.Jobs)));
         var plan = StackPlanner.Plan(settings, inputs.Jobs, previousJobs);
         StackInputs.Report(plan.Deployments.Diagnostics);
+        if (settings.Rehearsal is { } rehearsal)
+        {
+            return Rehearse(inputs, plan, rehearsal);
+        }
 
         var subscriptionId = (await GetClientConfig.InvokeAsync()).SubscriptionId;
         var tags = new Dictionary<string, string>(settings.Tags);
@@ -87,11 +92,7 @@ public static class RftStack
             };
         }
 
-        var jobComponents = new Dictionary<string, RftJob>();
-        foreach (var job in inputs.Jobs)
-        {
-            jobComponents[job.Name] = new RftJob(job.Name, job, inputs.RepositoryRoot, providers[job.Region], roleAssignments[job.Region]);
-        }
+        var jobComponents = DeclareJobs(inputs, providers, roleAssignments);
 
         foreach (var regionAccount in accounts)
         {
@@ -107,6 +108,50 @@ public static class RftStack
             [StackOutputKeys.Jobs] = JobOutputs(plan, jobComponents),
             [StackOutputKeys.Promotions] = promotions,
         };
+    }
+
+    /// <summary>
+    /// The rehearsal (docs/pulumi.md): the same rft resources, jobs output and deployment decisions, on providers
+    /// pointed at `rft emulator` with its key; no resource group, account, role, deployment or promotion, and no
+    /// Azure call (not even getClientConfig), so it runs without an Azure login.
+    /// </summary>
+    private static Dictionary<string, object?> Rehearse(StackInputs inputs, StackPlan plan, RehearsalSettings rehearsal)
+    {
+        var endpoint = rehearsal.Endpoint.ToString();
+        var providers = new Dictionary<string, RftProvider>();
+        var accountOutputs = new Dictionary<string, object?>();
+        foreach (var region in inputs.Settings.Regions)
+        {
+            providers[region] = new RftProvider($"rft-{region}", new RftProviderArgs
+            {
+                Endpoint = endpoint,
+                Credential = ProviderSettings.ApiKeyMode,
+                ApiKey = Output.CreateSecret(rehearsal.ApiKey),
+            });
+            accountOutputs[region] = new Dictionary<string, object?> { ["name"] = "rft-emulator", ["endpoint"] = endpoint };
+        }
+
+        var jobComponents = DeclareJobs(inputs, providers, new Dictionary<string, List<Resource>>());
+        return new Dictionary<string, object?>
+        {
+            [StackOutputKeys.Accounts] = accountOutputs,
+            [StackOutputKeys.Jobs] = JobOutputs(plan, jobComponents),
+            [StackOutputKeys.Promotions] = ImmutableDictionary<string, object>.Empty,
+            [StackConfigParser.RehearsalKey] = endpoint,
+        };
+    }
+
+    private static Dictionary<string, RftJob> DeclareJobs(
+        StackInputs inputs, IReadOnlyDictionary<string, RftProvider> providers, IReadOnlyDictionary<string, List<Resource>> roleAssignments)
+    {
+        var jobComponents = new Dictionary<string, RftJob>();
+        foreach (var job in inputs.Jobs)
+        {
+            jobComponents[job.Name] = new RftJob(
+                job.Name, job, inputs.RepositoryRoot, providers[job.Region], roleAssignments.TryGetValue(job.Region, out var roles) ? roles : []);
+        }
+
+        return jobComponents;
     }
 
     private static Account CreateAccount(

@@ -18,6 +18,8 @@ internal sealed class Mocks(ImmutableDictionary<string, object>? previousOutputs
 
     public ConcurrentQueue<MockResourceArgs> Registered { get; } = new();
 
+    public ConcurrentQueue<MockCallArgs> Calls { get; } = new();
+
     public IEnumerable<MockResourceArgs> OfType(string type) => Registered.Where(r => r.Type == type);
 
     public Task<(string? id, object state)> NewResourceAsync(MockResourceArgs args)
@@ -83,12 +85,15 @@ internal sealed class Mocks(ImmutableDictionary<string, object>? previousOutputs
     private static object InputOrName(MockResourceArgs args, string key) =>
         args.Inputs.TryGetValue(key, out var value) ? value : args.Name ?? "";
 
-    public Task<object> CallAsync(MockCallArgs args) =>
-        Task.FromResult<object>(args.Token == "azure-native:authorization:getClientConfig"
+    public Task<object> CallAsync(MockCallArgs args)
+    {
+        Calls.Enqueue(args);
+        return Task.FromResult<object>(args.Token == "azure-native:authorization:getClientConfig"
             ? ImmutableDictionary<string, object>.Empty
                 .Add("subscriptionId", SubscriptionId)
                 .Add("tenantId", "tenant")
                 .Add("clientId", "client")
                 .Add("objectId", "object")
             : args.Args);
+    }
 }

@@ -14,7 +14,7 @@ public sealed class StackTests
 {
     private const string Principal = "11111111-2222-3333-4444-555555555555";
 
-    private static string RepositoryRoot { get; } = FindRoot();
+    internal static string RepositoryRoot { get; } = FindRoot();
 
     private static StackInputs Inputs(params (string Key, string Value)[] config)
     {
