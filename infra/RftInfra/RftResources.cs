@@ -1,7 +1,7 @@
 // Checked against the Pulumi .NET SDK 3.x public API: CustomResource(string type, string name, ResourceArgs? args,
 // CustomResourceOptions? options), ProviderResource(string package, string name, ResourceArgs args,
 // CustomResourceOptions? options), [Input(name, required)] / [Output(name)] attributes, Input<T>/Output<T>
-// (pulumi/pulumi-dotnet sdk/Pulumi, stored versions up to v3.101). Property names and types follow
+// (compiled against Pulumi .NET SDK 3.112.0, see docs/pulumi.md). Property names and types follow
 // RftInfra.Core.ProviderModel.RftResourceTypes, the description the provider's schema is generated from.
 using System.Collections.Immutable;
 using Pulumi;

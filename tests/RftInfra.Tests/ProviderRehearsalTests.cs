@@ -143,6 +143,14 @@ public sealed class ProviderRehearsalTests
         Assert.False(diff.Changes);
         Assert.Equal(0, Writes(emulator, before));
 
+        // A spec change (the seed) is a replace, named by the input.
+        var reseeded = created.Inputs.SetItem("seed", new PropertyValue(7));
+        var change = await provider.Diff(new DiffRequest(new Urn(jobUrn), created.Id, refreshed, reseeded,
+            ImmutableArray<string>.Empty, created.Inputs), CancellationToken.None);
+        Assert.True(change.Changes);
+        Assert.Equal(["seed"], change.Replaces!);
+        Assert.Equal(0, Writes(emulator, before));
+
         // Destroy: the unfinished job is cancelled, the files are deleted.
         await provider.Delete(new DeleteRequest(new Urn(jobUrn), created.Id, refreshed, TimeSpan.Zero, created.Inputs), CancellationToken.None);
         await provider.Delete(new DeleteRequest(new Urn(trainingUrn), training.Id, training.Outputs, TimeSpan.Zero, training.Inputs), CancellationToken.None);

@@ -29,6 +29,8 @@ public class RehearsalConfigTests
         Assert.Equal(Key, settings.Rehearsal.ApiKey);
         Assert.Equal("rehearsal", settings.Environment);
         Assert.DoesNotContain(Key, settings.Rehearsal.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(Key, settings.ToString(), StringComparison.Ordinal);
+        Assert.Contains("ApiKey = ***", settings.ToString(), StringComparison.Ordinal);
     }
 
     [Theory]
