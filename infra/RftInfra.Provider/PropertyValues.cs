@@ -2,8 +2,8 @@
 // own secretness and dependencies; the nested-secret and Output wrappers are gone; "Object" renamed "Map" to match
 // Go's property.Value, whose secret marker is WithSecret(true)) and v3.83 (PropertyValue moved out of the
 // Provider namespace). Members used: IsComputed, IsSecret, IsNull, TryGetBool/Number/String/Array/Map,
-// the value constructors, PropertyValue.Null, PropertyValue.Computed, WithSecret(bool); compiled and tested
-// against Pulumi .NET SDK 3.112.0 (docs/pulumi.md).
+// the value constructors, PropertyValue.Null, PropertyValue.Computed, WithSecret(bool). The stored source seen
+// was the pre-3.81 file (TryGetObject, TryGetSecret); the 3.81+ names above come from the PR and the changelog.
 // This file is the only place that touches PropertyValue, so a rename is a change here only.
 using System.Collections.Immutable;
 using System.Text.Json.Nodes;
