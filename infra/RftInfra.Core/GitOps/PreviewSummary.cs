@@ -164,7 +164,8 @@ public static class PreviewSummaryWriter
             foreach (var error in errors.Take(MaxDiagnosticsShown))
             {
                 var where = error.Urn is { } urn && PulumiUrn.TryParse(urn) is { } parsed ? $"`{Code(parsed.Name)}`: " : "";
-                b.Append("- ").Append(where).Append(Line(OneLine(error.Message))).Append('\n');
+                // Inside a code span: a message cannot add Markdown, HTML, links, images or @mentions to the comment.
+                b.Append("- ").Append(where).Append(Line($"`{Code(OneLine(error.Message))}`")).Append('\n');
             }
 
             More(b, errors.Count, MaxDiagnosticsShown, "error");
@@ -460,11 +461,23 @@ public static class PreviewSummaryWriter
         return line.Count(ch => ch == '`') % 2 == 1 ? line + "`" : line; // never leave a code span open
     }
 
-    /// <summary>Text inside backticks: a backtick would end the code span.</summary>
-    private static string Code(string s) => s.Replace('`', '\'');
+    /// <summary>
+    /// User text inside backticks (GitHub renders no Markdown, HTML or @mention there): a backtick would end the
+    /// span, a line break could end the paragraph and the span with it, and the comment marker must stay unique.
+    /// </summary>
+    internal static string Code(string s) => Flat(s).Replace('`', '\'');
 
-    private static string Cell(string s) => Code(s).Replace("|", "\\|", StringComparison.Ordinal);
+    internal static string Cell(string s) => Code(s).Replace("|", "\\|", StringComparison.Ordinal);
 
-    private static string Html(string s) => s.Replace("&", "&amp;", StringComparison.Ordinal)
-        .Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
+    /// <summary>User text inside an HTML element (the details summary): entities, and no @mention.</summary>
+    internal static string Html(string s) => Flat(s).Replace("&", "&amp;", StringComparison.Ordinal)
+        .Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal)
+        .Replace("@", "&#64;", StringComparison.Ordinal);
+
+    /// <summary>One line of plain characters: control characters and bidi overrides become spaces; no HTML comment opens or closes.</summary>
+    private static string Flat(string s)
+    {
+        var chars = s.Select(ch => char.IsControl(ch) || ch is >= '\u202a' and <= '\u202e' or >= '\u2066' and <= '\u2069' ? ' ' : ch).ToArray();
+        return new string(chars).Replace("<!--", "< !--", StringComparison.Ordinal).Replace("-->", "-- >", StringComparison.Ordinal);
+    }
 }

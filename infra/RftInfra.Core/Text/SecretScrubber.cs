@@ -15,9 +15,8 @@ public static partial class SecretScrubber
     /// <summary>Shorter values are not masked: they would mask ordinary words.</summary>
     public const int MinLength = 8;
 
-    private static readonly Lazy<string[]> EnvironmentSecrets = new(() => SecretValues(Environment.GetEnvironmentVariables()));
-
-    public static string Scrub(string text) => Scrub(text, EnvironmentSecrets.Value);
+    /// <summary>Masks the secret values of this process's environment (read each time: it is small, and it can change).</summary>
+    public static string Scrub(string text) => text.Length < MinLength ? text : Scrub(text, SecretValues(Environment.GetEnvironmentVariables()));
 
     public static string Scrub(string text, IReadOnlyCollection<string> secrets)
     {
