@@ -114,6 +114,10 @@ public sealed class PythonGraderRunner : IAsyncDisposable
         {
             worker = await GetWorkerAsync(source, cancellationToken);
         }
+        catch (PythonBudgetException e)
+        {
+            return RuntimeError(graderName, e.Message);
+        }
         catch (PythonWorkerException e)
         {
             _loadErrors[source] = e.Message;
@@ -251,6 +255,12 @@ public sealed class PythonGraderRunner : IAsyncDisposable
         var worker = PythonWorker.Start(Interpreter!, _sandbox, DriverScript.Value, Limits);
         // Starting the interpreter and loading the source is not part of the per-call limit (but of the budget).
         var (reply, failure) = await TimedCallAsync(worker, Setup("grade", source), Timeout > StartTimeout ? Timeout : StartTimeout, cancellationToken);
+        if (reply is null && BudgetSpent() is { } spent)
+        {
+            await worker.DisposeAsync();
+            throw new PythonBudgetException(spent);
+        }
+
         if (reply is null || reply["load_error"] is not null)
         {
             var tail = worker.StderrTail();
@@ -330,3 +340,6 @@ public sealed class PythonGraderRunner : IAsyncDisposable
     }
 
 }
+
+/// <summary>The run's python time budget ran out (not a property of the source: not remembered as a load error).</summary>
+internal sealed class PythonBudgetException(string message) : Exception(message);
