@@ -240,7 +240,7 @@ public static class PreviewSummaryWriter
     private static string JobLine(ResourceChange c)
     {
         var model = Value(c.Step.Inputs, "model") ?? Value(c.Step.Inputs, "baseModel");
-        var text = $"{Verb(c.Kind)} `{Code(c.Name)}`" + (model is null ? "" : $" ({Code(model)})");
+        var text = $"{Verb(c.Kind)} `{Code(c.Name)}`" + (model is null ? "" : $" (`{Code(model)}`)");
         return c.Kind switch
         {
             ChangeKind.Replace => text + Forced(c.Step.ReplacingFields) + ": the running job is cancelled and a new one trains",
@@ -258,7 +258,7 @@ public static class PreviewSummaryWriter
         var text = $"{Verb(c.Kind)} `{Code(path ?? c.Name)}`";
         if (hash is not null)
         {
-            text += $" (sha256 {Code(hash.Length > 12 ? hash[..12] + "…" : hash)})";
+            text += $" (sha256 `{Code(hash.Length > 12 ? hash[..12] + "…" : hash)}`)";
         }
 
         return c.Kind == ChangeKind.Replace ? text + Forced(c.Step.ReplacingFields) : text;
@@ -288,7 +288,7 @@ public static class PreviewSummaryWriter
 
         if (sku is not null)
         {
-            text += $", {Code(sku)}" + (capacity is null ? "" : $" × {capacity}");
+            text += $", `{Code(sku)}`" + (capacity is null ? "" : $" × `{Code(capacity)}`");
         }
 
         if (source is not null)
@@ -308,7 +308,7 @@ public static class PreviewSummaryWriter
     {
         var name = Value(c.Step.Inputs, "accountName") ?? c.Name;
         var location = Value(c.Step.Inputs, "location");
-        var text = $"{Verb(c.Kind)} `{Code(name)}`" + (location is null ? "" : $" in {Code(location)}");
+        var text = $"{Verb(c.Kind)} `{Code(name)}`" + (location is null ? "" : $" in `{Code(location)}`");
         return c.Kind switch
         {
             ChangeKind.Replace => text + Forced(c.Step.ReplacingFields),
