@@ -223,20 +223,21 @@ public static class ValidationOutput
                 DiagnosticSeverity.Warning => "warning",
                 _ => "notice",
             };
-            var properties = new StringBuilder($"file={EscapeProperty(Shown(pathPrefix + d.File))}");
+            var properties = new StringBuilder($"file={EscapeProperty(pathPrefix + d.File)}");
             if (d.Position.Line > 0)
             {
                 properties.Append($",line={d.Position.Line},col={Math.Max(1, d.Position.Column)}");
             }
 
-            properties.Append($",title={EscapeProperty(Shown(d.Code))}");
-            var message = d.Hint is null ? Shown(d.Message) : $"{Shown(d.Message)}\nFix: {Shown(d.Hint)}";
+            properties.Append($",title={EscapeProperty(d.Code)}");
+            var message = d.Hint is null ? d.Message : $"{d.Message}\nFix: {d.Hint}";
             output.WriteLine($"::{command} {properties}::{EscapeData(message)}");
         }
     }
 
-    private static string EscapeData(string s) =>
-        s.Replace("%", "%25", StringComparison.Ordinal).Replace("\r", "%0D", StringComparison.Ordinal).Replace("\n", "%0A", StringComparison.Ordinal);
+    /// <summary>Workflow-command data: secrets masked, %, CR and LF percent-encoded, other control characters escaped.</summary>
+    private static string EscapeData(string s) => TerminalText.Escape(SecretScrubber.Scrub(s)
+        .Replace("%", "%25", StringComparison.Ordinal).Replace("\r", "%0D", StringComparison.Ordinal).Replace("\n", "%0A", StringComparison.Ordinal));
 
     private static string EscapeProperty(string s) =>
         EscapeData(s).Replace(":", "%3A", StringComparison.Ordinal).Replace(",", "%2C", StringComparison.Ordinal);
