@@ -49,12 +49,15 @@ public class PythonSandboxTests
     }
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task SetsidChild_DoesNotSurviveTheRunner(bool isolate)
+    [InlineData("namespaces")]
+    [InlineData("no network isolation")]
+    [InlineData("bare")]
+    public async Task SetsidChild_DoesNotSurviveTheRunner(string sandbox)
     {
         var marker = (7000 + Random.Shared.Next(1, 999_999) / 1000.0).ToString("0.000", CultureInfo.InvariantCulture);
-        var runner = Runner(isolate: isolate);
+        var runner = sandbox == "bare"
+            ? new PythonGraderRunner(PythonSandbox.None, TimeSpan.FromSeconds(20))
+            : Runner(isolate: sandbox == "namespaces");
         var result = await runner.GradeAsync("py", $$"""
             import subprocess, time
             def grade(sample, item):

@@ -58,6 +58,7 @@ public sealed class PythonGraderRunner : IAsyncDisposable
     private readonly Dictionary<string, string> _loadErrors = new(StringComparer.Ordinal);
     private readonly PythonSandbox _sandbox;
 
+
     public PythonGraderRunner(
         TimeSpan? timeout = null, string? interpreter = null, bool isolate = true, PythonTimeBudget? budget = null, PythonLimits? limits = null)
     {
@@ -67,6 +68,14 @@ public sealed class PythonGraderRunner : IAsyncDisposable
         Interpreter = Resolve(interpreter ?? (Environment.GetEnvironmentVariable(PythonVariable) is { Length: > 0 } fromEnv ? fromEnv : "python3"));
         _sandbox = PythonSandbox.ForThisMachine(isolate);
         Isolated = Interpreter is not null && _sandbox.NetworkIsolated;
+    }
+
+    /// <summary>A runner with a given sandbox (tests: the bare fallback of machines without unshare and setpriv).</summary>
+    internal PythonGraderRunner(PythonSandbox sandbox, TimeSpan timeout)
+        : this(timeout, isolate: false)
+    {
+        _sandbox = sandbox;
+        Isolated = Interpreter is not null && sandbox.NetworkIsolated;
     }
 
     public TimeSpan Timeout { get; }

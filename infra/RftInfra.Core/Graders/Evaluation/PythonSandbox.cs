@@ -50,6 +50,9 @@ public sealed class PythonSandbox
         ? "python graders run without network and in their own PID namespace (unshare -n -p), like the service's sandbox"
         : NotIsolatedNote;
 
+    /// <summary>No wrapper at all (what macOS and Windows get): python is started directly.</summary>
+    internal static PythonSandbox None { get; } = new([], false, false);
+
     /// <summary>The sandbox of this machine (probed once per process).</summary>
     public static PythonSandbox ForThisMachine(bool isolateNetwork) => isolateNetwork ? Isolating.Value : Plain.Value;
 

@@ -50,7 +50,8 @@ internal sealed class PythonWorker : IAsyncDisposable
             StandardInputEncoding = new UTF8Encoding(false),
             WorkingDirectory = Path.GetTempPath(),
         };
-        foreach (var arg in prefix.Skip(1).Concat([python, "-B", "-u", "-c", driver]))
+        // With a prefix the interpreter is its first argument; without one it is the program itself.
+        foreach (var arg in prefix.Count > 0 ? [.. prefix.Skip(1), python, "-B", "-u", "-c", driver] : new[] { "-B", "-u", "-c", driver })
         {
             start.ArgumentList.Add(arg);
         }
