@@ -44,7 +44,7 @@ public static partial class SecretScrubber
             }
         }
 
-        return [.. values.OrderByDescending(v => v.Length)];
+        return [.. values.OrderByDescending(v => v.Length).ThenBy(v => v, StringComparer.Ordinal)];
     }
 
     public static bool IsSecretName(string name) => SecretName().IsMatch(name);

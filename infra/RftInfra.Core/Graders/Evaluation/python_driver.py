@@ -125,14 +125,19 @@ def kill_all(worker):
 
 
 def worker_main(inbox, outbox, setup):
-    set_limits(setup.get("limits", {}))
-    call_cpu = setup.get("limits", {}).get("cpu_call")
     reader = os.fdopen(inbox, "r", encoding="utf-8")
     writer = os.fdopen(outbox, "w", encoding="utf-8")
 
     def send(obj):
         writer.write(json.dumps(obj, ensure_ascii=True) + "\n")
         writer.flush()
+
+    grade_rows(setup, iter(reader.readline, ""), send)
+
+
+def grade_rows(setup, lines, send):
+    set_limits(setup.get("limits", {}))
+    call_cpu = setup.get("limits", {}).get("cpu_call")
 
     namespace = {"__name__": "grader"}
     try:
@@ -144,7 +149,7 @@ def worker_main(inbox, outbox, setup):
         send({"load_error": clip(user_traceback(3))})
         return
     send({"ready": True})
-    for line in reader:
+    for line in lines:
         request = json.loads(line)
         if call_cpu is not None:
             cpu_call_limit(call_cpu)
@@ -207,6 +212,11 @@ def main():
                 reply({"syntax_error": clip(str(e.msg)), "line": e.lineno, "column": e.offset})
             except (ValueError, TypeError, MemoryError, RecursionError) as e:
                 reply({"syntax_error": clip("%s: %s" % (type(e).__name__, e)), "line": None, "column": None})
+        return
+
+    if not hasattr(os, "fork"):
+        # Windows: no fork, so no separate worker; the grader runs in this process (docs/security.md).
+        grade_rows(setup, iter(next_request, None), reply)
         return
 
     prctl(36, 1)  # PR_SET_CHILD_SUBREAPER
