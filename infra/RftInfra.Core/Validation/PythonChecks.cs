@@ -22,7 +22,7 @@ public static class PythonDiagnostics
         "python graders ran with network access (network not isolated)",
         "Run where `unshare -n` works (Linux as root, or with unprivileged user namespaces) to reproduce the service's no-network sandbox (docs/security.md).");
     public static readonly DiagnosticDescriptor NotCompiledDescriptor = new("RFT663", Info,
-        "python grader source not compiled (python3 not found)",
+        "python grader source not compiled (python3 not found or not answering)",
         "Install python3 or set RFT_PYTHON so `rft validate` can check the syntax of python graders (docs/security.md).");
 
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } =
@@ -41,8 +41,10 @@ public static class PythonDiagnostics
     public static Diagnostic NotIsolated(string file) =>
         NotIsolatedDescriptor.Create(file, new SourcePosition(1, 1), PythonSandbox.NotIsolatedNote + ".");
 
-    public static Diagnostic NotCompiled(string file, SourcePosition at, string field) =>
-        NotCompiledDescriptor.Create(file, at, $"python source in '{field}' was not compiled: {PythonGraderRunner.MissingPythonMessage}");
+    public static Diagnostic NotCompiled(string file, SourcePosition at, string field, bool pythonFound) =>
+        NotCompiledDescriptor.Create(file, at, $"python source in '{field}' was not compiled: " + (pythonFound
+            ? "the sandboxed python3 did not answer the syntax check (it exited or timed out)."
+            : PythonGraderRunner.MissingPythonMessage));
 
     /// <summary>Every python source of a grader (itself, or the sub-graders of a multi), with its field path.</summary>
     public static IEnumerable<(string Field, string Source)> Sources(JsonObject grader, string path)
@@ -104,13 +106,13 @@ public sealed class PythonSyntaxCheck : IValidationCheck
         }
 
         // Sync over async is safe here: validation runs on the CLI's or the provider's thread pool, no sync context.
-        var results = CompileAsync(found.Select(f => f.Source).ToList(), cancellationToken).GetAwaiter().GetResult();
+        var (results, pythonFound) = CompileAsync(found.Select(f => f.Source).ToList(), cancellationToken).GetAwaiter().GetResult();
         for (var i = 0; i < found.Count; i++)
         {
             var (file, at, field, _) = found[i];
             if (results is null)
             {
-                diagnostics.Add(PythonDiagnostics.NotCompiled(file, at, field));
+                diagnostics.Add(PythonDiagnostics.NotCompiled(file, at, field, pythonFound));
             }
             else if (!results[i].Compiles)
             {
@@ -119,9 +121,10 @@ public sealed class PythonSyntaxCheck : IValidationCheck
         }
     }
 
-    private static async Task<IReadOnlyList<PythonSyntaxResult>?> CompileAsync(IReadOnlyList<string> sources, CancellationToken cancellationToken)
+    private static async Task<(IReadOnlyList<PythonSyntaxResult>? Results, bool PythonFound)> CompileAsync(
+        IReadOnlyList<string> sources, CancellationToken cancellationToken)
     {
         await using var runner = new PythonGraderRunner();
-        return await runner.CheckSyntaxAsync(sources, cancellationToken);
+        return (await runner.CheckSyntaxAsync(sources, cancellationToken), runner.Interpreter is not null);
     }
 }

@@ -109,3 +109,17 @@ public sealed class ValidatePythonTests : IDisposable
     private IReadOnlyList<Diagnostic> RftValidatorRun(bool runPythonTests) =>
         Core.Validation.RftValidator.ValidateRoot(_root.Path, runPythonTests: runPythonTests).Diagnostics;
 }
+
+public class PythonDiagnosticsTests
+{
+    [Fact]
+    public void NotCompiled_SaysWhy()
+    {
+        var missing = Core.Validation.PythonDiagnostics.NotCompiled("graders/g.json", new SourcePosition(4, 3), "source", pythonFound: false);
+        var silent = Core.Validation.PythonDiagnostics.NotCompiled("graders/g.json", new SourcePosition(4, 3), "source", pythonFound: true);
+
+        Assert.Equal(("RFT663", DiagnosticSeverity.Info), (missing.Code, missing.Severity));
+        Assert.Equal("python source in 'source' was not compiled: " + Core.Graders.Evaluation.PythonGraderRunner.MissingPythonMessage, missing.Message);
+        Assert.Equal("python source in 'source' was not compiled: the sandboxed python3 did not answer the syntax check (it exited or timed out).", silent.Message);
+    }
+}
