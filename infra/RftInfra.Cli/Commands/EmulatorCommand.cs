@@ -7,7 +7,7 @@ namespace RftInfra.Cli.Commands;
 public static class EmulatorCommand
 {
     private sealed record Arguments(
-        int Port, string? StatePath, string? ApiKey, double PaceSeconds, string? FaultsPath, bool AcceptAnyToken);
+        int Port, string? StatePath, string? ApiKey, double PaceSeconds, string? FaultsPath, bool AcceptAnyToken, bool AllowPython = false);
 
     public static Command Create(IOContext io)
     {
@@ -18,9 +18,13 @@ public static class EmulatorCommand
             .InRange(0, OptionRanges.PaceMaxSeconds, minInclusive: true, "a number of seconds");
         var faults = new Option<string?>("--faults") { Description = "JSON fault rules file: {\"rules\":[…]} (see README)." };
         var anyToken = new Option<bool>("--accept-any-token") { Description = "Accept any bearer token (for DefaultAzureCredential users)." };
+        var allowPython = new Option<bool>("--allow-python-graders")
+        {
+            Description = "Run python graders sent to graders/run (executes the caller's code here, sandboxed: docs/security.md). Off by default.",
+        };
 
         var command = new Command("emulator", "Run a local emulator of the Azure OpenAI fine-tuning API until Ctrl+C.");
-        foreach (var option in new Option[] { port, state, apiKey, pace, faults, anyToken })
+        foreach (var option in new Option[] { port, state, apiKey, pace, faults, anyToken, allowPython })
         {
             command.Options.Add(option);
         }
@@ -28,7 +32,8 @@ public static class EmulatorCommand
         command.SetAction(async (parseResult, cancellationToken) => await RunAsync(
             new Arguments(
                 parseResult.GetValue(port), parseResult.GetValue(state), parseResult.GetValue(apiKey),
-                parseResult.GetValue(pace), parseResult.GetValue(faults), parseResult.GetValue(anyToken)),
+                parseResult.GetValue(pace), parseResult.GetValue(faults), parseResult.GetValue(anyToken),
+                parseResult.GetValue(allowPython)),
             io, cancellationToken));
         return command;
     }
@@ -81,6 +86,7 @@ public static class EmulatorCommand
             Pace = TimeSpan.FromSeconds(arguments.PaceSeconds),
             Faults = rules,
             AcceptAnyBearerToken = arguments.AcceptAnyToken,
+            AllowPythonGraders = arguments.AllowPython,
         };
         if (arguments.ApiKey is not null)
         {
@@ -111,6 +117,7 @@ public static class EmulatorCommand
         io.Out.WriteLine($"  state         {arguments.StatePath ?? "in memory (use --state FILE to keep it)"}");
         io.Out.WriteLine($"  pace          {arguments.PaceSeconds:0.###} s per phase and training step");
         io.Out.WriteLine($"  faults        {(rules.Count == 0 ? "none" : $"{rules.Count} rule(s) from {arguments.FaultsPath}")}");
+        io.Out.WriteLine($"  python        {(arguments.AllowPython ? "graders/run executes python graders (sandboxed)" : "graders/run refuses python graders (--allow-python-graders to run them)")}");
         io.Out.WriteLine("Point the kit at it: use the endpoint above as the Azure OpenAI endpoint with the api-key above,");
         io.Out.WriteLine($"  e.g. curl -H \"api-key: <key>\" {emulator.V1Url}fine_tuning/jobs");
         io.Out.WriteLine("Press Ctrl+C to stop.");

@@ -4,9 +4,12 @@ using RftInfra.Core.Validation;
 namespace RftInfra.Cli.Commands;
 
 /// <summary>The arguments of `rft validate`, after parsing.</summary>
-public sealed record ValidateArguments(IReadOnlyList<string> JobFiles, string Root, string Format);
+public sealed record ValidateArguments(IReadOnlyList<string> JobFiles, string Root, string Format, bool RunPythonTests = false);
 
-/// <summary>`rft validate [JOBFILE...] [--root DIR] [--format text|json|sarif]`: every RFT pitfall, offline.</summary>
+/// <summary>
+/// `rft validate [JOBFILE...] [--root DIR] [--format text|json|sarif] [--run-python-tests]`: every RFT pitfall, offline.
+/// No code from the checkout runs unless --run-python-tests is given (docs/security.md).
+/// </summary>
 public static class ValidateCommand
 {
     public static readonly IReadOnlyList<string> Formats = ["text", "json", "sarif"];
@@ -28,12 +31,18 @@ public static class ValidateCommand
             Description = "Output: text (grouped by file), json (a findings array) or sarif (SARIF 2.1.0 for code scanning).",
             DefaultValueFactory = _ => "text",
         };
+        var runPython = new Option<bool>(PythonDiagnostics.RunPythonTestsFlag)
+        {
+            Description = "Also run python graders' sidecar tests (graders/<name>.tests.jsonl): this executes code from the checkout, in the sandbox described in docs/security.md. Without it, python sources are only compiled.",
+        };
         var command = new Command("validate", "Check graders, jobs and datasets offline: every finding with file, line, column and a fix.");
         command.Arguments.Add(jobs);
         command.Options.Add(root);
         command.Options.Add(format);
+        command.Options.Add(runPython);
         command.SetAction((parseResult, cancellationToken) => Task.FromResult(Run(
-            new ValidateArguments(parseResult.GetValue(jobs) ?? [], parseResult.GetValue(root) ?? ".", parseResult.GetValue(format) ?? "text"),
+            new ValidateArguments(
+                parseResult.GetValue(jobs) ?? [], parseResult.GetValue(root) ?? ".", parseResult.GetValue(format) ?? "text", parseResult.GetValue(runPython)),
             io,
             cancellationToken)));
         return command;
@@ -70,7 +79,7 @@ public static class ValidateCommand
         ValidationResult result;
         try
         {
-            result = RftValidator.ValidateRoot(root, jobFiles, cancellationToken: cancellationToken);
+            result = RftValidator.ValidateRoot(root, jobFiles, cancellationToken: cancellationToken, runPythonTests: arguments.RunPythonTests);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -93,7 +102,7 @@ public static class ValidateCommand
                 ValidationOutput.WriteSarif(io.Out, result);
                 break;
             default:
-                ValidationOutput.WriteText(io.Out, result, io.IsTerminal);
+                ValidationOutput.WriteText(io.Out, result, io.IsTerminal, io.IsGitHubActions ? ValidationOutput.NewStopCommandsToken() : null);
                 break;
         }
 

@@ -4,23 +4,38 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using RftInfra.Core.Datasets;
 using RftInfra.Core.Diagnostics;
+using RftInfra.Core.Text;
 using RftInfra.Core.Validation;
 
 namespace RftInfra.Cli.Commands;
 
-/// <summary>The ways `rft validate` prints findings: text grouped by file, JSON, SARIF 2.1.0, GitHub annotations.</summary>
+/// <summary>
+/// The ways `rft validate` prints findings: text grouped by file, JSON, SARIF 2.1.0, GitHub annotations. Findings
+/// carry user text (file names, values, a grader's exception): every form masks known secret values, text and
+/// annotations escape control characters, and under GitHub Actions the text block is wrapped in
+/// <c>::stop-commands::</c> so a <c>::</c> in user text cannot become a workflow command.
+/// </summary>
 public static class ValidationOutput
 {
     // Findings are shown to people and tools, never embedded in HTML: keep quotes and non-ASCII readable.
     private static readonly JsonWriterOptions JsonOptions = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static void WriteText(TextWriter output, ValidationResult result, bool color)
+    /// <summary>
+    /// Writes the findings as text. With <paramref name="stopCommandsToken"/> (under GitHub Actions) the block is
+    /// fenced by <c>::stop-commands::TOKEN</c> … <c>::TOKEN::</c>: the runner runs no workflow command inside it.
+    /// </summary>
+    public static void WriteText(TextWriter output, ValidationResult result, bool color, string? stopCommandsToken = null)
     {
         string Paint(string text, string code) => color ? $"\u001b[{code}m{text}\u001b[0m" : text;
 
+        if (stopCommandsToken is not null)
+        {
+            output.WriteLine($"::stop-commands::{stopCommandsToken}");
+        }
+
         foreach (var group in result.Diagnostics.GroupBy(d => d.File))
         {
-            output.WriteLine(Paint(group.Key, "1"));
+            output.WriteLine(Paint(Shown(group.Key), "1"));
             foreach (var d in group)
             {
                 var where = d.Position.Line > 0 ? $"{d.Position.Line}:{Math.Max(1, d.Position.Column)}" : "-";
@@ -31,10 +46,10 @@ public static class ValidationOutput
                     DiagnosticSeverity.Warning => Paint(severity, "33"),
                     _ => Paint(severity, "36"),
                 };
-                output.WriteLine($"  {where,-8} {painted} {d.Code}: {d.Message}");
+                output.WriteLine($"  {where,-8} {painted} {Shown(d.Code)}: {Shown(d.Message)}");
                 if (d.Hint is not null)
                 {
-                    output.WriteLine($"  {"",-8} {Paint("fix:", "2")} {d.Hint}");
+                    output.WriteLine($"  {"",-8} {Paint("fix:", "2")} {Shown(d.Hint)}");
                 }
             }
 
@@ -47,7 +62,17 @@ public static class ValidationOutput
         output.WriteLine(errors + warnings == 0
             ? $"{checkedText}: no problems found."
             : $"{checkedText}: {Plural(errors, "error")}, {Plural(warnings, "warning")}.");
+        if (stopCommandsToken is not null)
+        {
+            output.WriteLine($"::{stopCommandsToken}::");
+        }
     }
+
+    /// <summary>A fresh unguessable token for <c>::stop-commands::</c>.</summary>
+    public static string NewStopCommandsToken() => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+
+    /// <summary>User text for a terminal or log: secrets masked, control characters escaped.</summary>
+    private static string Shown(string s) => TerminalText.Escape(SecretScrubber.Scrub(s));
 
     public static void WriteJson(TextWriter output, ValidationResult result)
     {
@@ -65,17 +90,17 @@ public static class ValidationOutput
                 json.WriteStartObject();
                 json.WriteString("code", d.Code);
                 json.WriteString("severity", d.Severity.ToString().ToLowerInvariant());
-                json.WriteString("file", d.File);
+                json.WriteString("file", SecretScrubber.Scrub(d.File));
                 json.WriteNumber("line", d.Position.Line);
                 json.WriteNumber("column", d.Position.Column);
-                json.WriteString("message", d.Message);
+                json.WriteString("message", SecretScrubber.Scrub(d.Message));
                 if (d.Hint is null)
                 {
                     json.WriteNull("hint");
                 }
                 else
                 {
-                    json.WriteString("hint", d.Hint);
+                    json.WriteString("hint", SecretScrubber.Scrub(d.Hint));
                 }
 
                 json.WriteEndObject();
@@ -152,13 +177,13 @@ public static class ValidationOutput
                 json.WriteString("ruleId", d.Code);
                 json.WriteString("level", Level(d.Severity));
                 json.WriteStartObject("message");
-                json.WriteString("text", d.Hint is null ? d.Message : $"{d.Message} Fix: {d.Hint}");
+                json.WriteString("text", SecretScrubber.Scrub(d.Hint is null ? d.Message : $"{d.Message} Fix: {d.Hint}"));
                 json.WriteEndObject();
                 json.WriteStartArray("locations");
                 json.WriteStartObject();
                 json.WriteStartObject("physicalLocation");
                 json.WriteStartObject("artifactLocation");
-                json.WriteString("uri", d.File);
+                json.WriteString("uri", SecretScrubber.Scrub(d.File));
                 json.WriteString("uriBaseId", "SRCROOT");
                 json.WriteEndObject();
                 if (d.Position.Line > 0)
@@ -210,8 +235,9 @@ public static class ValidationOutput
         }
     }
 
-    private static string EscapeData(string s) =>
-        s.Replace("%", "%25", StringComparison.Ordinal).Replace("\r", "%0D", StringComparison.Ordinal).Replace("\n", "%0A", StringComparison.Ordinal);
+    /// <summary>Workflow-command data: secrets masked, %, CR and LF percent-encoded, other control characters escaped.</summary>
+    private static string EscapeData(string s) => TerminalText.Escape(SecretScrubber.Scrub(s)
+        .Replace("%", "%25", StringComparison.Ordinal).Replace("\r", "%0D", StringComparison.Ordinal).Replace("\n", "%0A", StringComparison.Ordinal));
 
     private static string EscapeProperty(string s) =>
         EscapeData(s).Replace(":", "%3A", StringComparison.Ordinal).Replace(",", "%2C", StringComparison.Ordinal);

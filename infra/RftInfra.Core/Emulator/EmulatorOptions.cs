@@ -70,6 +70,13 @@ public sealed record EmulatorOptions
     private static long Quota(string name, long fallback) =>
         RftCatalog.Default.Quotas.TryGetValue(name, out var value) ? value : fallback;
 
+    /// <summary>
+    /// Run python graders sent to <c>POST …/graders/run</c> (in the sandbox, docs/security.md). Off by default: anyone
+    /// holding the key (the default one is public) could otherwise run code on this machine; without it such a run
+    /// is answered 403 <c>pythonGradersDisabled</c>.
+    /// </summary>
+    public bool AllowPythonGraders { get; init; }
+
     /// <summary>Answer the dated surface's create without <c>trainingType</c> with the service's misleading error.</summary>
     public bool RequireTrainingTypeOnDatedSurface { get; init; }
 }

@@ -32,7 +32,7 @@ internal static partial class EmulatorRoutes
             store.DeleteJob(Id(context));
             return Task.FromResult(Results.NoContent());
         }));
-        MapGraders(app, options.TimeProvider);
+        MapGraders(app, options.TimeProvider, options.AllowPythonGraders);
 
         app.MapPost("/openai/deployments/{deployment}/chat/completions", Run(async context =>
         {
@@ -219,7 +219,7 @@ internal static partial class EmulatorRoutes
         }));
     }
 
-    private static void MapGraders(WebApplication app, TimeProvider time)
+    private static void MapGraders(WebApplication app, TimeProvider time, bool allowPython)
     {
         app.MapPost("/openai/v1/fine_tuning/alpha/graders/validate", V1(async context =>
         {
@@ -239,6 +239,14 @@ internal static partial class EmulatorRoutes
             if (body["item"] is { } item && item is not JsonObject)
             {
                 throw EmulatorErrors.InvalidPayload("'item' must be an object: the dataset row the grader reads as item.*.", "item");
+            }
+
+            if (!allowPython && Validation.PythonDiagnostics.Sources(grader, "grader").Any())
+            {
+                // Running a python grader runs the caller's code here: only when the emulator was started to allow it.
+                throw new EmulatorException(403, "pythonGradersDisabled",
+                    "This emulator does not run python graders: running one executes the caller's code on this machine. " +
+                    "Start it with `rft emulator --allow-python-graders` to allow it (docs/security.md).", "grader", "invalid_request_error");
             }
 
             return Json(await GraderRun.RunAsync(

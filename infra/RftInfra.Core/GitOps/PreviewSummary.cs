@@ -164,7 +164,8 @@ public static class PreviewSummaryWriter
             foreach (var error in errors.Take(MaxDiagnosticsShown))
             {
                 var where = error.Urn is { } urn && PulumiUrn.TryParse(urn) is { } parsed ? $"`{Code(parsed.Name)}`: " : "";
-                b.Append("- ").Append(where).Append(Line(OneLine(error.Message))).Append('\n');
+                // Inside a code span: a message cannot add Markdown, HTML, links, images or @mentions to the comment.
+                b.Append("- ").Append(where).Append(Line($"`{Code(OneLine(error.Message))}`")).Append('\n');
             }
 
             More(b, errors.Count, MaxDiagnosticsShown, "error");
@@ -239,7 +240,7 @@ public static class PreviewSummaryWriter
     private static string JobLine(ResourceChange c)
     {
         var model = Value(c.Step.Inputs, "model") ?? Value(c.Step.Inputs, "baseModel");
-        var text = $"{Verb(c.Kind)} `{Code(c.Name)}`" + (model is null ? "" : $" ({Code(model)})");
+        var text = $"{Verb(c.Kind)} `{Code(c.Name)}`" + (model is null ? "" : $" (`{Code(model)}`)");
         return c.Kind switch
         {
             ChangeKind.Replace => text + Forced(c.Step.ReplacingFields) + ": the running job is cancelled and a new one trains",
@@ -257,7 +258,7 @@ public static class PreviewSummaryWriter
         var text = $"{Verb(c.Kind)} `{Code(path ?? c.Name)}`";
         if (hash is not null)
         {
-            text += $" (sha256 {Code(hash.Length > 12 ? hash[..12] + "…" : hash)})";
+            text += $" (sha256 `{Code(hash.Length > 12 ? hash[..12] + "…" : hash)}`)";
         }
 
         return c.Kind == ChangeKind.Replace ? text + Forced(c.Step.ReplacingFields) : text;
@@ -287,7 +288,7 @@ public static class PreviewSummaryWriter
 
         if (sku is not null)
         {
-            text += $", {Code(sku)}" + (capacity is null ? "" : $" × {capacity}");
+            text += $", `{Code(sku)}`" + (capacity is null ? "" : $" × `{Code(capacity)}`");
         }
 
         if (source is not null)
@@ -307,7 +308,7 @@ public static class PreviewSummaryWriter
     {
         var name = Value(c.Step.Inputs, "accountName") ?? c.Name;
         var location = Value(c.Step.Inputs, "location");
-        var text = $"{Verb(c.Kind)} `{Code(name)}`" + (location is null ? "" : $" in {Code(location)}");
+        var text = $"{Verb(c.Kind)} `{Code(name)}`" + (location is null ? "" : $" in `{Code(location)}`");
         return c.Kind switch
         {
             ChangeKind.Replace => text + Forced(c.Step.ReplacingFields),
@@ -460,11 +461,23 @@ public static class PreviewSummaryWriter
         return line.Count(ch => ch == '`') % 2 == 1 ? line + "`" : line; // never leave a code span open
     }
 
-    /// <summary>Text inside backticks: a backtick would end the code span.</summary>
-    private static string Code(string s) => s.Replace('`', '\'');
+    /// <summary>
+    /// User text inside backticks (GitHub renders no Markdown, HTML or @mention there): a backtick would end the
+    /// span, a line break could end the paragraph and the span with it, and the comment marker must stay unique.
+    /// </summary>
+    internal static string Code(string s) => Flat(s).Replace('`', '\'');
 
-    private static string Cell(string s) => Code(s).Replace("|", "\\|", StringComparison.Ordinal);
+    internal static string Cell(string s) => Code(s).Replace("|", "\\|", StringComparison.Ordinal);
 
-    private static string Html(string s) => s.Replace("&", "&amp;", StringComparison.Ordinal)
-        .Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
+    /// <summary>User text inside an HTML element (the details summary): entities, and no @mention.</summary>
+    internal static string Html(string s) => Flat(s).Replace("&", "&amp;", StringComparison.Ordinal)
+        .Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal)
+        .Replace("@", "&#64;", StringComparison.Ordinal);
+
+    /// <summary>One line of plain characters: control characters and bidi overrides become spaces; no HTML comment opens or closes.</summary>
+    private static string Flat(string s)
+    {
+        var chars = s.Select(ch => char.IsControl(ch) || ch is >= '\u202a' and <= '\u202e' or >= '\u2066' and <= '\u2069' ? ' ' : ch).ToArray();
+        return new string(chars).Replace("<!--", "< !--", StringComparison.Ordinal).Replace("-->", "-- >", StringComparison.Ordinal);
+    }
 }

@@ -14,5 +14,5 @@ public sealed record DiagnosticDescriptor(string Code, DiagnosticSeverity Severi
 
     /// <summary>Every descriptor of the declaration checks (RFT1xx, RFT2xx, RFT3xx), for SARIF rules and docs.</summary>
     public static IReadOnlyList<DiagnosticDescriptor> All =>
-        [.. GraderDiagnostics.All, .. JobDiagnostics.All, .. DeclarationDiagnostics.All];
+        [.. GraderDiagnostics.All, .. JobDiagnostics.All, .. DeclarationDiagnostics.All, .. PythonDiagnostics.All];
 }

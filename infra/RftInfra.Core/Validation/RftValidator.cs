@@ -26,6 +26,7 @@ public static class RftValidator
         new ReferencesCheck(),
         new OutputJsonCheck(),
         new DatasetsCheck(),
+        new PythonSyntaxCheck(),
         new GraderTestsCheck(),
     ];
 
@@ -84,12 +85,17 @@ public static class RftValidator
     /// Validates a checkout: graders/, jobs/ (or only <paramref name="jobFiles"/> and the graders they use), data
     /// they reference, against <c>catalog/catalog.json</c> of the checkout (else the built-in catalog).
     /// </summary>
+    /// <remarks>
+    /// No code from the checkout runs: python sources are only compiled; their sidecar tests run only with
+    /// <paramref name="runPythonTests"/> (the user's explicit opt-in), in the sandbox (docs/security.md).
+    /// </remarks>
     /// <exception cref="DirectoryNotFoundException">The root does not exist.</exception>
     public static ValidationResult ValidateRoot(
         string root,
         IReadOnlyCollection<string>? jobFiles = null,
         IReadOnlyList<IValidationCheck>? checks = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        bool runPythonTests = false)
     {
         root = Path.GetFullPath(root);
         if (!Directory.Exists(root))
@@ -119,7 +125,7 @@ public static class RftValidator
         diagnostics.AddRange((wholeTree ? graders : graders.Where(g => jobs.Any(j => j.Json is not null && Shape.AsString(j.Json["grader"]) == g.Name)))
             .SelectMany(g => g.Document.Diagnostics));
 
-        var context = new ValidationContext(root, catalog, jobs, graders, wholeTree);
+        var context = new ValidationContext(root, catalog, jobs, graders, wholeTree, runPythonTests);
         foreach (var check in checks ?? DefaultChecks)
         {
             cancellationToken.ThrowIfCancellationRequested();

@@ -24,8 +24,10 @@ public sealed record ResolvedGrader(string File, JsonObject Json, SourceMap Posi
 /// <summary>Everything a whole-tree check needs: the root, the catalog, the loaded jobs and graders.</summary>
 public sealed class ValidationContext
 {
-    public ValidationContext(string root, RftCatalog catalog, IReadOnlyList<JobFile> jobs, IReadOnlyList<GraderFile> graders, bool allGraders)
+    public ValidationContext(
+        string root, RftCatalog catalog, IReadOnlyList<JobFile> jobs, IReadOnlyList<GraderFile> graders, bool allGraders, bool runPythonTests = false)
     {
+        RunPythonTests = runPythonTests;
         Root = Path.GetFullPath(root);
         Catalog = catalog;
         Jobs = jobs;
@@ -36,6 +38,9 @@ public sealed class ValidationContext
     }
 
     public string Root { get; }
+
+    /// <summary>Whether python graders' sidecar tests run (the user asked: `rft validate --run-python-tests`).</summary>
+    public bool RunPythonTests { get; }
 
     public RftCatalog Catalog { get; }
 

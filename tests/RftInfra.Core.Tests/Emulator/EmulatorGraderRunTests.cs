@@ -79,3 +79,48 @@ public class EmulatorGraderRunTests
         TestEmulator.AssertError(400, "invalidPayload", await emulator.Post(Run, new JsonObject { ["model_sample"] = "x" }), "grader");
     }
 }
+
+/// <summary>graders/run executes python only when the emulator was started with --allow-python-graders.</summary>
+public class EmulatorPythonGraderTests
+{
+    private const string Run = "/openai/v1/fine_tuning/alpha/graders/run";
+
+    private static readonly JsonObject Python = new()
+    {
+        ["type"] = "python",
+        ["name"] = "py",
+        ["source"] = "def grade(sample, item):\n    return 0.75\n",
+    };
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task PythonGrader_IsRefusedUnlessAllowed(bool multi)
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        var grader = multi
+            ? new JsonObject { ["type"] = "multi", ["name"] = "m", ["calculate_output"] = "py", ["graders"] = new JsonObject { ["py"] = Python.DeepClone() } }
+            : (JsonObject)Python.DeepClone();
+
+        var (status, body) = await emulator.Post(Run, new JsonObject { ["grader"] = grader, ["model_sample"] = "x" });
+
+        Assert.Equal(403, status);
+        Assert.Equal("pythonGradersDisabled", body!["error"]!["code"]!.GetValue<string>());
+        Assert.Equal("grader", body["error"]!["param"]!.GetValue<string>());
+        Assert.Equal(
+            "This emulator does not run python graders: running one executes the caller's code on this machine. " +
+            "Start it with `rft emulator --allow-python-graders` to allow it (docs/security.md).",
+            body["error"]!["message"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task PythonGrader_RunsWhenAllowed()
+    {
+        await using var emulator = await TestEmulator.StartAsync(o => o with { AllowPythonGraders = true });
+
+        var (status, body) = await emulator.Post(Run, new JsonObject { ["grader"] = Python.DeepClone(), ["model_sample"] = "x" });
+
+        Assert.Equal(200, status);
+        Assert.Equal(0.75, body!["reward"]!.GetValue<double>());
+    }
+}

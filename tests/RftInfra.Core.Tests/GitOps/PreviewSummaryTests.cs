@@ -56,8 +56,8 @@ public class PreviewSummaryTests
         Assert.StartsWith(PreviewSummaryOptions.Marker + "\n## RFT preview", summary);
         Assert.Contains("### Stack `dev`: 6 to create, 1 to replace, 1 to update, 1 to delete", summary);
         Assert.Contains("**Fine-tuning jobs** (1 to create, 1 to replace)", summary);
-        Assert.Contains("- replace `capital-qa` (o4-mini-2025-04-16), forced by `method`: the running job is cancelled", summary);
-        Assert.Contains("- create `support-summary` (o4-mini-2025-04-16): starts training", summary);
+        Assert.Contains("- replace `capital-qa` (`o4-mini-2025-04-16`), forced by `method`: the running job is cancelled", summary);
+        Assert.Contains("- create `support-summary` (`o4-mini-2025-04-16`): starts training", summary);
         Assert.True(
             summary.IndexOf("**Fine-tuning jobs**", StringComparison.Ordinal) < summary.IndexOf("<details>", StringComparison.Ordinal),
             "the RFT summary comes before the step list");
@@ -68,11 +68,11 @@ public class PreviewSummaryTests
     {
         var summary = DevSummary();
 
-        Assert.Contains("**Files to upload** (1 to create)\n- create `data/capital-train.jsonl` (sha256 9f2c4e0b7a1d…)", summary);
+        Assert.Contains("**Files to upload** (1 to create)\n- create `data/capital-train.jsonl` (sha256 `9f2c4e0b7a1d…`)", summary);
         Assert.Contains("- update `capital-match`: `grader`; jobs using it are replaced", summary);
-        Assert.Contains("- create `invoice-extract` on `rft-dev-swedencentral`: model `o4-mini-2025-04-16.ft-7d1c2b3a4e5f60718293a4b5c6d7e8f9`, GlobalStandard × 50", summary);
+        Assert.Contains("- create `invoice-extract` on `rft-dev-swedencentral`: model `o4-mini-2025-04-16.ft-7d1c2b3a4e5f60718293a4b5c6d7e8f9`, `GlobalStandard` × `50`", summary);
         Assert.Contains("- delete `math-judge-old` on `rft-dev-swedencentral`", summary);
-        Assert.Contains("**Accounts** (1 to create)\n- create `rft-dev-eastus2` in eastus2", summary);
+        Assert.Contains("**Accounts** (1 to create)\n- create `rft-dev-eastus2` in `eastus2`", summary);
         Assert.Contains("role `5e0bd9bd-7b93-4f28-af87-19fc36ad61bd` for principal `11111111-2222-3333-4444-555555555555` on `(known after apply)`", summary);
         Assert.Contains("**Everything else**\n- `azure-native:resources:ResourceGroup`: 1 to create", summary);
         Assert.Contains("1 warning in the preview", summary);
@@ -129,7 +129,7 @@ public class PreviewSummaryTests
         var summary = PreviewSummaryWriter.Write([("dev", digest)]);
 
         Assert.Contains("**The preview failed with 2 errors**:", summary);
-        Assert.Contains("- `capital-qa`: jobs/capital-qa.yaml(4,3): error RFT012: grader reads item.capital", summary);
+        Assert.Contains("- `capital-qa`: `jobs/capital-qa.yaml(4,3): error RFT012: grader reads item.capital but the rows have reference_answer`\n", summary);
         Assert.Contains("No changes.", summary);
     }
 
@@ -160,7 +160,7 @@ public class PreviewSummaryTests
         Assert.Equal(1, Occurrences(summary, PreviewSummaryOptions.Marker));
         Assert.Contains("### Stack `dev`", summary);
         Assert.Contains("### Stack `prod`: 1 to create", summary);
-        Assert.Contains("GlobalStandard × 10, from `rft-dev-swedencentral`", summary);
+        Assert.Contains("`GlobalStandard` × `10`, from `rft-dev-swedencentral`", summary);
         Assert.True(summary.IndexOf("### Stack `prod`", StringComparison.Ordinal) < summary.IndexOf("<details>", StringComparison.Ordinal),
             "every stack's summary comes before any step list");
     }
@@ -320,5 +320,41 @@ public class PreviewSummaryTests
 
         step["detailedDiff"] = detailed is null ? null : detailedDiff;
         return step;
+    }
+
+    [Fact]
+    public void Summary_HostileNamesAndMessages_CannotAddMarkdownHtmlMentionsOrTheMarker()
+    {
+        const string hostile = "x</details>\n\n@octocat <!-- rft-preview-summary --> `tick` |pipe\u001b[31m\u202e";
+        var step = new JsonObject
+        {
+            ["op"] = "create",
+            ["urn"] = "urn:pulumi:dev::rft-infra::rft:index:FineTuningJob::" + hostile,
+            ["newState"] = new JsonObject
+            {
+                ["type"] = "rft:index:FineTuningJob",
+                ["inputs"] = new JsonObject { ["model"] = "<img src=x onerror=alert(1)> @org/team" },
+            },
+        };
+        var digest = PreviewDigestReader.Parse(new JsonObject
+        {
+            ["steps"] = new JsonArray(step),
+            ["diagnostics"] = new JsonArray(new JsonObject
+            {
+                ["message"] = "boom </details> @org/team <!-- rft-preview-summary -->\n\n# Heading [link](https://evil.example)",
+                ["severity"] = "error",
+            }),
+            ["changeSummary"] = new JsonObject(),
+        }.ToJsonString());
+
+        var summary = PreviewSummaryWriter.Write([("dev<b>@me</b>", digest)]);
+
+        Assert.Contains("- `boom </details> @org/team < !-- rft-preview-summary -- > # Heading [link](https://evil.example)`\n", summary);
+        Assert.Contains("- create `x</details>  @octocat < !-- rft-preview-summary -- > 'tick' |pipe [31m ` (`<img src=x onerror=alert(1)> @org/team`): starts training\n", summary);
+        Assert.Contains("<summary>All 1 change in <code>dev&lt;b&gt;&#64;me&lt;/b&gt;</code></summary>", summary);
+        Assert.Contains("| create | `rft:index:FineTuningJob` | `x</details>  @octocat < !-- rft-preview-summary -- > 'tick' \\|pipe [31m ` |  |\n", summary);
+        Assert.Equal(1, summary.Split(PreviewSummaryOptions.Marker).Length - 1);
+        Assert.True(!summary.Contains('\u001b'), summary);
+        Assert.DoesNotContain("\n\n@octocat", summary);
     }
 }

@@ -123,13 +123,95 @@ public class WorkflowTests
         var root = Load(workflow);
 
         Assert.DoesNotContain("secrets.", text, StringComparison.Ordinal);
-        if (text.Contains("azure/login@", StringComparison.Ordinal))
+        Assert.DoesNotContain("creds:", text, StringComparison.Ordinal);
+        foreach (var (job, step) in Steps(root))
         {
-            var permissions = (YamlMappingNode)root.Children[new YamlScalarNode("permissions")];
-            Assert.Equal("write", Scalar(permissions, "id-token"));
-            Assert.DoesNotContain("creds:", text, StringComparison.Ordinal);
+            if (Scalar(step, "uses")?.StartsWith("azure/login@", StringComparison.Ordinal) == true)
+            {
+                Assert.Equal("write", Permissions(root, job).GetValueOrDefault("id-token"));
+            }
         }
     }
+
+    /// <summary>Each job's permissions, exactly: nothing at the workflow level, only what the job needs.</summary>
+    public static TheoryData<string, string, string> LeastPrivilege() => new()
+    {
+        { "pull-request.yml", "validate", "contents=read,security-events=write" },
+        { "pull-request.yml", "preview", "contents=read,id-token=write,pull-requests=write" },
+        { "deploy-dev.yml", "validate", "contents=read" },
+        { "deploy-dev.yml", "up", "contents=read,id-token=write" },
+        { "deploy-prod.yml", "up", "contents=read,id-token=write" },
+        { "reconcile-dev.yml", "reconcile", "contents=read,id-token=write" },
+    };
+
+    [Theory]
+    [MemberData(nameof(LeastPrivilege))]
+    public void EveryJob_HasOnlyThePermissionsItNeeds(string workflow, string job, string expected)
+    {
+        var root = Load(workflow);
+        var topLevel = Assert.IsType<YamlMappingNode>(root.Children[new YamlScalarNode("permissions")]);
+
+        Assert.Empty(topLevel.Children);
+        Assert.Equal(expected, string.Join(",", Permissions(root, job).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}")));
+    }
+
+    [Fact]
+    public void EveryJobOfEveryWorkflow_IsInTheLeastPrivilegeTable()
+    {
+        var listed = LeastPrivilege().Select(row => $"{row[0]}:{row[1]}").Order(StringComparer.Ordinal);
+        var jobs = WorkflowFiles().SelectMany(w => ((YamlMappingNode)Load(w).Children[new YamlScalarNode("jobs")]).Children.Keys
+            .Select(k => $"{w}:{((YamlScalarNode)k).Value}")).Order(StringComparer.Ordinal);
+
+        Assert.Equal(listed, jobs);
+    }
+
+    [Theory]
+    [MemberData(nameof(Workflows))]
+    public void RftValidate_NeverRunsWithAnAzureTokenInReach(string workflow)
+    {
+        var root = Load(workflow);
+        foreach (var (job, step) in Steps(root))
+        {
+            if (Scalar(step, "run") is { } run && run.Contains("RftInfra.Cli -- validate", StringComparison.Ordinal))
+            {
+                Assert.False(Permissions(root, job).ContainsKey("id-token"), $"{workflow}: job {job} runs rft validate with id-token");
+                Assert.DoesNotContain(Steps(root), s => s.Job == job && Scalar(s.Step, "uses")?.StartsWith("azure/login@", StringComparison.Ordinal) == true);
+            }
+        }
+    }
+
+    [Fact]
+    public void DeployDev_ValidatesInASeparateJobBeforeTheDeployJob()
+    {
+        var up = Job(Load("deploy-dev.yml"), "up");
+
+        Assert.Equal("validate", Scalar(up, "needs"));
+        Assert.DoesNotContain(Steps(Load("deploy-dev.yml")), s => s.Job == "up" && Scalar(s.Step, "run")?.Contains("-- validate", StringComparison.Ordinal) == true);
+    }
+
+    [Fact]
+    public void PullRequestPreview_UsesOnlyTheReadOnlyPreviewIdentity()
+    {
+        var root = Load("pull-request.yml");
+        var preview = Job(root, "preview");
+        var env = (YamlMappingNode)preview.Children[new YamlScalarNode("env")];
+        var login = Steps(root).Single(s => s.Job == "preview" && Scalar(s.Step, "uses") == "azure/login@v2").Step;
+
+        Assert.Equal("${{ vars.AZURE_PREVIEW_CLIENT_ID }}", Scalar(env, "ARM_CLIENT_ID"));
+        Assert.Equal("${{ vars.AZURE_PREVIEW_CLIENT_ID }}", Scalar((YamlMappingNode)login.Children[new YamlScalarNode("with")], "client-id"));
+        Assert.DoesNotContain("vars.AZURE_CLIENT_ID", File.ReadAllText(Path.Combine(RepositoryRoot(), ".github", "workflows", "pull-request.yml")), StringComparison.Ordinal);
+        var first = Steps(root).First(s => s.Job == "preview").Step;
+        Assert.Equal("vars.AZURE_PREVIEW_CLIENT_ID == ''", Scalar(first, "if"));
+        Assert.Contains("exit 1", Scalar(first, "run"), StringComparison.Ordinal);
+    }
+
+    private static YamlMappingNode Job(YamlMappingNode root, string job) =>
+        (YamlMappingNode)((YamlMappingNode)root.Children[new YamlScalarNode("jobs")]).Children[new YamlScalarNode(job)];
+
+    private static Dictionary<string, string> Permissions(YamlMappingNode root, string job) =>
+        Job(root, job).Children.TryGetValue(new YamlScalarNode("permissions"), out var node) && node is YamlMappingNode map
+            ? map.Children.ToDictionary(p => ((YamlScalarNode)p.Key).Value!, p => ((YamlScalarNode)p.Value).Value!, StringComparer.Ordinal)
+            : [];
 
     [Fact]
     public void ProdDeploysOnlyBehindTheProductionEnvironmentAndOnlyWhenItsStackFileChanges()

@@ -126,28 +126,70 @@ public class PythonGraderRunnerTests
         Assert.Equal(1, result.Reward);
     }
 
+    private const string ConnectSource = """
+        import socket
+        def grade(sample, item):
+            try:
+                socket.create_connection(("1.1.1.1", 53), timeout=2)
+                return 1.0
+            except OSError as e:
+                raise RuntimeError("no connection: %s" % e)
+        """;
+
+    /// <summary>Whether `unshare -n` works on this machine (as root here: yes; unprivileged GitHub runners: no).</summary>
+    private static bool UnshareWorks()
+    {
+        if (!OperatingSystem.IsLinux() || PythonGraderRunner.FindOnPath("unshare") is not { } unshare)
+        {
+            return false;
+        }
+
+        foreach (var flags in new[] { "-n", "-rn" })
+        {
+            using var probe = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(unshare, [flags, "true"])
+            {
+                RedirectStandardError = true,
+            })!;
+            probe.WaitForExit(5000);
+            if (probe.HasExited && probe.ExitCode == 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     [Fact]
     public async Task NetworkIsUnavailableWhenIsolated()
     {
         await using var runner = new PythonGraderRunner(TimeSpan.FromSeconds(20));
-        if (!runner.Isolated)
+        // Isolation is used exactly when the machine allows it, and the note says which case this is.
+        Assert.Equal(UnshareWorks(), runner.Isolated);
+        var result = await runner.GradeAsync("py", ConnectSource, GraderSample.FromText("x"), Item);
+        if (runner.Isolated)
         {
-            Assert.Contains("not reproduced", runner.IsolationNote);
-            return;
+            Assert.Equal(0, result.Reward);
+            Assert.Contains("RuntimeError: no connection: [Errno 101] Network is unreachable", Assert.Single(result.Errors).Message);
+            Assert.Equal("python graders run without network and in their own PID namespace (unshare -n -p), like the service's sandbox", runner.IsolationNote);
         }
+        else
+        {
+            Assert.Equal(PythonSandbox.NotIsolatedNote, runner.IsolationNote);
+            Assert.StartsWith("network not isolated: ", runner.IsolationNote);
+        }
+    }
 
-        const string source = """
-            import socket
-            def grade(sample, item):
-                try:
-                    socket.create_connection(("1.1.1.1", 53), timeout=2)
-                    return 1.0
-                except OSError:
-                    return 0.0
-            """;
-        var result = await runner.GradeAsync("py", source, GraderSample.FromText("x"), Item);
-        Assert.Equal(0, result.Reward);
-        Assert.Empty(result.Errors);
+    [Fact]
+    public async Task WithoutIsolation_TheNoteSaysNetworkNotIsolated()
+    {
+        await using var runner = new PythonGraderRunner(TimeSpan.FromSeconds(20), isolate: false);
+        Assert.False(runner.Isolated);
+        Assert.Equal(
+            "network not isolated: python graders run with network access because unshare -n does not work here " +
+            "(no privileges or user namespaces), so the service's no-network sandbox is not reproduced",
+            runner.IsolationNote);
+        Assert.Equal(1, (await runner.GradeAsync("py", "def grade(sample, item):\n    return 1.0\n", GraderSample.FromText("x"), Item)).Reward);
     }
 
     [Fact]

@@ -106,8 +106,15 @@ public class ValidateCliTests
         var io = new IOContext(TextReader.Null, stdout, stderr, IsGitHubActions: true);
         var exit = ValidateCommand.Run(new ValidateArguments([], BadRoot, "text"), io);
         Assert.Equal(1, exit);
-        var annotations = stdout.ToString().ReplaceLineEndings("\n").Split('\n').Where(l => l.StartsWith("::", StringComparison.Ordinal)).ToList();
+        var lines = stdout.ToString().ReplaceLineEndings("\n").Split('\n');
+        var token = Assert.Single(lines, l => l.StartsWith("::stop-commands::", StringComparison.Ordinal))["::stop-commands::".Length..];
+        Assert.Matches("^[0-9a-f]{32}$", token);
+        Assert.Equal("::stop-commands::" + token, lines[0]);
+        var resume = Array.IndexOf(lines, $"::{token}::");
+        Assert.True(resume > 0, "the report does not resume workflow commands");
+        var annotations = lines.Where(l => l.StartsWith("::error ", StringComparison.Ordinal)).ToList();
         Assert.Equal(2, annotations.Count);
+        Assert.All(annotations, a => Assert.True(Array.IndexOf(lines, a) > resume, "an annotation inside the stopped block"));
         Assert.All(annotations, a => Assert.Contains("graders/capital-match.json,line=5,col=16,title=RFT320::", a, StringComparison.Ordinal));
 
         var json = new StringWriter();
@@ -130,5 +137,69 @@ public class ValidateCliTests
             "::error file=repo/graders/a%2Cb.json,line=5,col=16,title=RFT320::100%25 missing%0Asecond line%0AFix: Use x.\n"
             + "::warning file=repo/jobs/qa.yaml,title=RFT216::leak\n",
             output.ToString().ReplaceLineEndings("\n"));
+    }
+
+    private static readonly Diagnostic Hostile = new("RFT320", DiagnosticSeverity.Error, "data/\u001b[2Jx.jsonl", new SourcePosition(3, 1),
+        "row \u0007bell\r\n4 jobs checked: no problems found.\u202e\n::error file=x::forged", "::add-mask::x\u009b");
+
+    [Fact]
+    public void Text_HostileUserText_IsEscapedExactly()
+    {
+        var output = new StringWriter();
+        ValidationOutput.WriteText(output, new Core.Validation.ValidationResult([Hostile], 1, 0), color: false);
+
+        Assert.Equal(
+            "data/\\x1b[2Jx.jsonl\n"
+            + "  3:1      error RFT320: row \\x07bell\\r\\n4 jobs checked: no problems found.\\u202e\\n::error file=x::forged\n"
+            + "           fix: ::add-mask::x\\x9b\n\n"
+            + "1 job, 0 graders checked: 1 error, 0 warnings.\n",
+            output.ToString().ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public void Text_UnderGitHubActions_IsFencedByStopCommands()
+    {
+        var output = new StringWriter();
+        ValidationOutput.WriteText(output, new Core.Validation.ValidationResult([Hostile], 1, 0), color: false, stopCommandsToken: "0123abcd");
+
+        var lines = output.ToString().ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
+        Assert.Equal("::stop-commands::0123abcd", lines[0]);
+        Assert.Equal("::0123abcd::", lines[^1]);
+        Assert.All(lines[1..^1], l => Assert.False(l.StartsWith("::", StringComparison.Ordinal), l));
+    }
+
+    [Fact]
+    public void GitHubAnnotations_HostileUserText_IsEscapedExactly()
+    {
+        var output = new StringWriter();
+        ValidationOutput.WriteGitHubAnnotations(output, [Hostile]);
+
+        Assert.Equal(
+            "::error file=data/\\x1b[2Jx.jsonl,line=3,col=1,title=RFT320::row \\x07bell%0D%0A4 jobs checked: no problems found.\\u202e%0A::error file=x::forged%0AFix: ::add-mask::x\\x9b\n",
+            output.ToString().ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public void EveryFormat_MasksSecretValuesFromTheEnvironment()
+    {
+        const string secret = "sk-output-test-0123456789abcdef";
+        Environment.SetEnvironmentVariable("RFT_OUTPUT_TEST_API_KEY", secret);
+        var result = new Core.Validation.ValidationResult(
+            [new Diagnostic("RFT604", DiagnosticSeverity.Error, "graders/g.tests.jsonl", new SourcePosition(1, 1), $"KeyError: '{secret}'", $"not {secret}")], 0, 1);
+        var text = new StringWriter();
+        var json = new StringWriter();
+        var sarif = new StringWriter();
+        var annotations = new StringWriter();
+
+        ValidationOutput.WriteText(text, result, color: false);
+        ValidationOutput.WriteJson(json, result);
+        ValidationOutput.WriteSarif(sarif, result);
+        ValidationOutput.WriteGitHubAnnotations(annotations, result.Diagnostics);
+
+        Assert.All(new[] { text, json, sarif, annotations }, w =>
+        {
+            Assert.DoesNotContain(secret, w.ToString(), StringComparison.Ordinal);
+            Assert.Contains("KeyError: '***'", w.ToString(), StringComparison.Ordinal);
+        });
     }
 }

@@ -16,6 +16,21 @@ public sealed record GraderEngineOptions
 
     /// <summary>The python3 to run; null = <see cref="PythonGraderRunner.PythonVariable"/> or python3 on PATH.</summary>
     public string? PythonInterpreter { get; init; }
+
+    /// <summary>
+    /// Whether python graders run at all. False (what `rft validate` uses without --run-python-tests): their rows
+    /// are not scored, with <see cref="PythonNotRunReason"/>, and no code of theirs runs.
+    /// </summary>
+    public bool RunPython { get; init; } = true;
+
+    /// <summary>Why python rows are not scored when <see cref="RunPython"/> is false.</summary>
+    public string PythonNotRunReason { get; init; } = "python graders are not run here";
+
+    /// <summary>The time all python calls may take together; null = one budget of <see cref="PythonGraderRunner.DefaultTotalTimeout"/> per engine.</summary>
+    public PythonTimeBudget? PythonBudget { get; init; }
+
+    /// <summary>Take the network away from python graders where the OS allows (tests turn it off to check the fallback).</summary>
+    public bool PythonIsolateNetwork { get; init; } = true;
 }
 
 /// <summary>
@@ -33,7 +48,7 @@ public sealed class GraderEngine : IAsyncDisposable
     public GraderEngine(GraderEngineOptions? options = null)
     {
         _options = options ?? new GraderEngineOptions();
-        Python = new PythonGraderRunner(_options.PythonTimeout, _options.PythonInterpreter);
+        Python = new PythonGraderRunner(_options.PythonTimeout, _options.PythonInterpreter, _options.PythonIsolateNetwork, _options.PythonBudget);
     }
 
     public PythonGraderRunner Python { get; }
@@ -46,7 +61,9 @@ public sealed class GraderEngine : IAsyncDisposable
             TextSimilarityGrader g => Task.FromResult(TextSimilarity(g, item, sample)),
             ScoreModelGrader g => ScoreModelAsync(g, item, sample, cancellationToken),
             LabelModelGrader g => LabelModelAsync(g, item, sample, cancellationToken),
-            PythonGrader g => Python.GradeAsync(g.Name, g.Source, sample, item, cancellationToken),
+            PythonGrader g => _options.RunPython
+                ? Python.GradeAsync(g.Name, g.Source, sample, item, cancellationToken)
+                : Task.FromResult(GradeResult.NotScored(_options.PythonNotRunReason)),
             MultiGrader g => MultiAsync(g, item, sample, cancellationToken),
             EndpointGrader g => Task.FromResult(GradeResult.NotScored(
                 $"{g.Name} is an endpoint grader: the service calls {g.Url}; the kit does not call it offline")),
