@@ -1,4 +1,5 @@
 using RftInfra.Core.Diagnostics;
+using RftInfra.Core.Files;
 using RftInfra.Core.Graders.Evaluation;
 
 namespace RftInfra.Core.Validation;
@@ -20,6 +21,15 @@ public sealed class GraderTestsCheck : IValidationCheck
             }
 
             var fullPath = context.Resolve(grader.Document.DisplayPath);
+            // The sidecar must be a regular file inside the checkout under the sidecar cap; otherwise it is not read.
+            var sidecar = GraderTestRunner.SidecarPath(fullPath);
+            if ((File.Exists(sidecar) || Directory.Exists(sidecar) || new FileInfo(sidecar).LinkTarget is not null)
+                && CheckoutFile.Check(sidecar, context.Root, CheckoutFile.SidecarMaxBytes, out var problem) is null)
+            {
+                diagnostics.Add(DeclarationDiagnostics.FileRefused(GraderTestRunner.SidecarPath(grader.Document.DisplayPath), problem!));
+                continue;
+            }
+
             // Sync over async is safe here: validation runs on the CLI's or the provider's thread pool, no sync context.
             var report = GraderTestRunner.RunAsync(fullPath, grader.Document.DisplayPath, cancellationToken: cancellationToken)
                 .GetAwaiter().GetResult();

@@ -1,9 +1,10 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using RftInfra.Core.Diagnostics;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
+using RftInfra.Core.Datasets;
+using RftInfra.Core.Declarations;
+using RftInfra.Core.Files;
+using RftInfra.Core.Validation;
 
 namespace RftInfra.Core.Graders.Evaluation;
 
@@ -32,43 +33,20 @@ public sealed record JsonlLine(int Line, JsonNode? Value);
 /// <summary>Reads the engine's inputs (grader files, JSONL) into JSON, with findings that name file and line.</summary>
 public static class GradeInputs
 {
-    /// <summary>Reads a grader declaration: JSON, or YAML (.yaml/.yml) mapped onto the same JSON.</summary>
+    /// <summary>
+    /// Reads a grader declaration (JSON, or YAML mapped onto the same JSON) through the validator's bounded reader:
+    /// a regular file up to 1 MB, strict UTF-8, YAML aliases and nesting bounded (docs/limits.md).
+    /// </summary>
     public static Grader? ReadGrader(string path, string displayPath, List<Diagnostic> diagnostics)
     {
-        string text;
-        try
+        var document = DeclarationReader.ReadFile(path, displayPath);
+        diagnostics.AddRange(document.Diagnostics);
+        if (document.Diagnostics.Any(d => d.IsError))
         {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            diagnostics.Add(new Diagnostic(GradeCodes.GraderFileInvalid, DiagnosticSeverity.Error, displayPath,
-                SourcePosition.None, $"cannot read the grader file: {e.Message}", "Pass an existing file with --grader."));
             return null;
         }
 
-        var isYaml = path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase);
-        JsonNode? node;
-        try
-        {
-            node = isYaml ? YamlToJson(text) : JsonNode.Parse(text, documentOptions: new() { CommentHandling = JsonCommentHandling.Skip });
-        }
-        catch (JsonException e)
-        {
-            diagnostics.Add(new Diagnostic(GradeCodes.GraderFileInvalid, DiagnosticSeverity.Error, displayPath,
-                new SourcePosition((int)(e.LineNumber ?? 0) + 1, (int)(e.BytePositionInLine ?? 0) + 1),
-                $"the grader is not valid JSON: {FirstSentence(e.Message)}", "Fix the JSON syntax at this position."));
-            return null;
-        }
-        catch (YamlException e)
-        {
-            diagnostics.Add(new Diagnostic(GradeCodes.GraderFileInvalid, DiagnosticSeverity.Error, displayPath,
-                new SourcePosition((int)e.Start.Line, (int)e.Start.Column), $"the grader is not valid YAML: {e.Message}",
-                "Fix the YAML syntax at this position."));
-            return null;
-        }
-
-        if (node is not JsonObject obj)
+        if (document.Object is not { } obj)
         {
             diagnostics.Add(new Diagnostic(GradeCodes.GraderFileInvalid, DiagnosticSeverity.Error, displayPath,
                 new SourcePosition(1, 1), "a grader file must hold one object with type and name",
@@ -79,18 +57,48 @@ public static class GradeInputs
         return GraderJson.FromJson(obj);
     }
 
-    /// <summary>Reads every non-blank line of a JSONL file; a line that is not JSON becomes a finding with its line.</summary>
+    /// <summary>
+    /// Reads every non-blank line of a JSONL file, streamed: a line that is not UTF-8 or not JSON becomes a finding
+    /// with its line. Only a regular file is opened (never a FIFO or device); sidecar tests
+    /// (<see cref="GraderTestRunner.SidecarSuffix"/>) are capped at <see cref="CheckoutFile.SidecarMaxBytes"/>, other
+    /// files at the service's file limit.
+    /// </summary>
     public static List<JsonlLine>? ReadJsonl(string path, string displayPath, List<Diagnostic> diagnostics)
     {
-        IEnumerable<string> lines;
+        var maxBytes = path.EndsWith(GraderTestRunner.SidecarSuffix, StringComparison.OrdinalIgnoreCase)
+            ? CheckoutFile.SidecarMaxBytes
+            : RftCatalog.Default.Limits.FileMaxBytesExclusive - 1;
+        if (CheckoutFile.Check(path, root: null, maxBytes, out var problem) is not { } file)
+        {
+            var code = problem!.Kind is FileRefusal.NotRegular or FileRefusal.OutsideRoot ? DeclarationDiagnostics.NotRegularFileDescriptor.Code
+                : problem.Kind == FileRefusal.TooLarge ? DeclarationDiagnostics.FileTooLargeToReadDescriptor.Code
+                : GradeCodes.JsonlLineInvalid;
+            diagnostics.Add(new Diagnostic(code, DiagnosticSeverity.Error, displayPath, SourcePosition.None,
+                $"cannot read the file: {problem.Message}", $"Pass a regular JSONL file; see {CheckoutFile.LimitsDoc}."));
+            return null;
+        }
+
         try
         {
-            lines = File.ReadLines(path);
+            using var reader = new JsonlLineReader(CheckoutFile.OpenRead(file));
             var result = new List<JsonlLine>();
-            var number = 0;
-            foreach (var line in lines)
+            while (reader.TryReadLine(out var bytes, out var end))
             {
-                number++;
+                var number = reader.LineNumber;
+                if (end == LineEnd.TooLong)
+                {
+                    diagnostics.Add(LineInvalid(displayPath, number, 1, $"line {number} is longer than {reader.MaxLineBytes:N0} bytes."));
+                    continue;
+                }
+
+                if (CheckoutFile.DecodeStrict(bytes, out var utf8) is not { } line)
+                {
+                    diagnostics.Add(new Diagnostic(DeclarationDiagnostics.InvalidUtf8Descriptor.Code, DiagnosticSeverity.Error, displayPath,
+                        new SourcePosition(number, utf8!.Position.Column), $"line {number} is not valid UTF-8: {utf8.Message.Replace("line 1, ", "", StringComparison.Ordinal)}",
+                        $"Save the file as UTF-8; see {CheckoutFile.LimitsDoc}."));
+                    continue;
+                }
+
                 if (string.IsNullOrWhiteSpace(line))
                 {
                     continue;
@@ -98,14 +106,12 @@ public static class GradeInputs
 
                 try
                 {
-                    result.Add(new JsonlLine(number, JsonNode.Parse(line.TrimStart('\uFEFF'))));
+                    result.Add(new JsonlLine(number, JsonNode.Parse(line, documentOptions: new() { MaxDepth = DeclarationReader.MaxDepth })));
                 }
                 catch (JsonException e)
                 {
-                    diagnostics.Add(new Diagnostic(GradeCodes.JsonlLineInvalid, DiagnosticSeverity.Error, displayPath,
-                        new SourcePosition(number, (int)(e.BytePositionInLine ?? 0) + 1),
-                        $"line {number} is not valid JSON: {FirstSentence(e.Message)}",
-                        "Each line must be one complete JSON value."));
+                    diagnostics.Add(LineInvalid(displayPath, number, (int)(e.BytePositionInLine ?? 0) + 1,
+                        $"line {number} is not valid JSON: {FirstSentence(e.Message)}"));
                 }
             }
 
@@ -119,41 +125,9 @@ public static class GradeInputs
         }
     }
 
-    /// <summary>Maps a YAML document onto JSON: plain scalars become numbers, booleans or null when they read as such.</summary>
-    internal static JsonNode? YamlToJson(string text)
-    {
-        var stream = new YamlStream();
-        stream.Load(new StringReader(text));
-        return stream.Documents.Count == 0 ? null : Convert(stream.Documents[0].RootNode);
-    }
-
-    private static JsonNode? Convert(YamlNode node) => node switch
-    {
-        YamlMappingNode map => new JsonObject(map.Children.Select(
-            c => new KeyValuePair<string, JsonNode?>(((YamlScalarNode)c.Key).Value ?? "", Convert(c.Value)))),
-        YamlSequenceNode seq => new JsonArray(seq.Children.Select(Convert).ToArray()),
-        YamlScalarNode scalar => Scalar(scalar),
-        _ => null,
-    };
-
-    private static JsonNode? Scalar(YamlScalarNode scalar)
-    {
-        var value = scalar.Value ?? "";
-        if (scalar.Style != YamlDotNet.Core.ScalarStyle.Plain)
-        {
-            return JsonValue.Create(value);
-        }
-
-        return value switch
-        {
-            "" or "~" or "null" or "Null" or "NULL" => null,
-            "true" or "True" or "TRUE" => JsonValue.Create(true),
-            "false" or "False" or "FALSE" => JsonValue.Create(false),
-            _ when long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l) => JsonValue.Create(l),
-            _ when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => JsonValue.Create(d),
-            _ => JsonValue.Create(value),
-        };
-    }
+    private static Diagnostic LineInvalid(string displayPath, int line, int column, string message) =>
+        new(GradeCodes.JsonlLineInvalid, DiagnosticSeverity.Error, displayPath, new SourcePosition(line, column), message,
+            "Each line must be one complete JSON value.");
 
     private static string FirstSentence(string message)
     {
