@@ -73,6 +73,25 @@ public class HostileInputTests(ITestOutputHelper output)
         Assert.Equal(8, Single("duplicate key", root, "RFT303").Position.Line);
     }
 
+    public static TheoryData<string, string, bool, string> HugeShapes() => new()
+    {
+        { "1 MB of '[' (YAML)", new string('[', 1_000_000), true, "RFT300" },
+        { "1 MB of '[' (JSON)", new string('[', 1_000_000), false, "RFT300" },
+        { "1 MB of '{a: ' (YAML)", string.Concat(Enumerable.Repeat("{a: ", 250_000)), true, "RFT300" },
+        { "wide aliases: 300 copies of 1000 values", "a: &a [" + string.Join(",", Enumerable.Range(0, 1000)) + "]\nb: [" + string.Join(",", Enumerable.Repeat("*a", 300)) + "]\n", true, "RFT308" },
+    };
+
+    [Theory]
+    [MemberData(nameof(HugeShapes))]
+    public void HugeShapes_AreOneBoundedFinding(string name, string text, bool yaml, string code)
+    {
+        var document = Measure(name, () => Declarations.DeclarationReader.Read(text, "jobs/x", yaml));
+        Assert.Null(document.Root);
+        var finding = Assert.Single(document.Diagnostics);
+        Assert.Equal(code, finding.Code);
+        Assert.True(finding.Position.Line >= 1, finding.ToString());
+    }
+
     public static TheoryData<string, string, string> JsonCases() => new()
     {
         { "seed 10^26", "\"seed\": 99999999999999999999999999", "RFT212" },
