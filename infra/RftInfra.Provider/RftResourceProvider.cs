@@ -15,8 +15,8 @@ namespace RftInfra.ResourceProvider;
 
 /// <summary>
 /// The rft provider: a dispatcher from type token to the Core lifecycle that owns the type. Every verb only converts
-/// property values (<see cref="PropertyValues"/>) and calls the lifecycle; nothing writes during a preview (the
-/// lifecycles get the preview flag, and inputs that are still unknown never reach them).
+/// property values (<see cref="PropertyValues"/>) and calls <see cref="ResourceVerbs"/>, which holds the preview
+/// rules (nothing writes during a preview; every output a preview cannot know is unknown) and is tested in Core.
 /// </summary>
 public sealed class RftResourceProvider : Provider
 {
@@ -24,7 +24,7 @@ public sealed class RftResourceProvider : Provider
 
     private readonly Func<ProviderSettings, IReadOnlyDictionary<string, IResourceLifecycle>> _createLifecycles;
     private ProviderSettings _settings = new(null, ProviderSettings.Entra, null);
-    private IReadOnlyDictionary<string, IResourceLifecycle>? _lifecycles;
+    private ResourceVerbs? _verbs;
 
     public RftResourceProvider()
         : this(settings => ProviderSettings.Lifecycles(settings.CreateClient()))
@@ -72,30 +72,28 @@ public sealed class RftResourceProvider : Provider
         }
 
         _settings = settings;
-        _lifecycles = null;
+        _verbs = null;
         return Task.FromResult(new ConfigureResponse { AcceptSecrets = true, SupportsPreview = true });
     }
 
     public override async Task<CheckResponse> Check(CheckRequest request, CancellationToken ct)
     {
-        var (lifecycle, type) = Lifecycle(request.Type);
         var (oldInputs, _) = PropertyValues.ToBag(request.OldInputs);
         var (newInputs, secretKeys) = PropertyValues.ToBag(request.NewInputs);
-        var result = await lifecycle.CheckAsync(oldInputs, newInputs, ct);
+        var (inputs, failures) = await Verbs().CheckAsync(request.Type, oldInputs, newInputs, ct);
         return new CheckResponse
         {
-            Inputs = PropertyValues.FromBag(result.Inputs, secretKeys),
-            Failures = PropertyBags.CheckFailures(type, result.Diagnostics).Select(f => new CheckFailure(f.Property, f.Reason)).ToList(),
+            Inputs = PropertyValues.FromBag(inputs, secretKeys),
+            Failures = failures.Select(f => new CheckFailure(f.Property, f.Reason)).ToList(),
         };
     }
 
     public override Task<DiffResponse> Diff(DiffRequest request, CancellationToken ct)
     {
-        var (lifecycle, _) = Lifecycle(request.Type);
         var (oldInputs, _) = PropertyValues.ToBag(request.OldInputs);
         var (oldOutputs, _) = PropertyValues.ToBag(request.OldOutputs);
         var (newInputs, _) = PropertyValues.ToBag(request.NewInputs);
-        var diff = lifecycle.Diff(request.Id, oldInputs, oldOutputs, newInputs);
+        var diff = Verbs().Diff(request.Type, request.Id, oldInputs, oldOutputs, newInputs);
         return Task.FromResult(new DiffResponse
         {
             Changes = diff.Change != DiffChange.None,
@@ -109,39 +107,28 @@ public sealed class RftResourceProvider : Provider
 
     public override async Task<CreateResponse> Create(CreateRequest request, CancellationToken ct)
     {
-        var (lifecycle, type) = Lifecycle(request.Type);
         var (inputs, secretKeys) = PropertyValues.ToBag(request.Inputs);
-        var secretOutputs = PropertyBags.SecretOutputs(type, secretKeys);
-        if (request.Preview && PropertyBags.UnknownKeys(inputs).Count > 0)
-        {
-            // Inputs still unknown (e.g. a file id before the upload): every output is unknown too.
-            return new CreateResponse { Id = "", Outputs = PropertyValues.FromBag([], secretOutputs, type.OutputNames) };
-        }
-
+        var secretOutputs = PropertyBags.SecretOutputs(Describe(request.Type), secretKeys);
         if (!request.Preview)
         {
             _settings.RequireEndpoint();
         }
 
-        var result = await lifecycle.CreateAsync(inputs, request.Preview, ct);
-        return new CreateResponse
-        {
-            Id = result.Id,
-            Outputs = PropertyValues.FromBag(
-                result.Outputs, secretOutputs, request.Preview ? PropertyBags.PreviewUnknownOutputs(type, result.Outputs) : null),
-        };
+        // In a preview, outputs not known yet come back as the unknown sentinel, which FromBag makes Computed.
+        var result = await Verbs().CreateAsync(request.Type, inputs, request.Preview, ct);
+        return new CreateResponse { Id = result.Id, Outputs = PropertyValues.FromBag(result.Outputs, secretOutputs) };
     }
 
     public override async Task<ReadResponse> Read(ReadRequest request, CancellationToken ct)
     {
-        var (lifecycle, type) = Lifecycle(request.Type);
+        var type = Describe(request.Type);
         _settings.RequireEndpoint();
 
         // An import brings only the id: inputs and outputs are then unknown to the lifecycle.
         var (inputs, inputSecrets) = PropertyValues.ToBag(request.Inputs);
         var (outputs, outputSecrets) = PropertyValues.ToBag(request.Outputs);
-        var result = await lifecycle.ReadAsync(
-            request.Id, request.Inputs is { Count: > 0 } ? inputs : null, request.Outputs is { Count: > 0 } ? outputs : null, ct);
+        var result = await Verbs().ReadAsync(
+            request.Type, request.Id, request.Inputs is { Count: > 0 } ? inputs : null, request.Outputs is { Count: > 0 } ? outputs : null, ct);
         if (result.Id is null)
         {
             return new ReadResponse { Id = null };
@@ -158,43 +145,29 @@ public sealed class RftResourceProvider : Provider
 
     public override async Task<UpdateResponse> Update(UpdateRequest request, CancellationToken ct)
     {
-        var (lifecycle, type) = Lifecycle(request.Type);
         var (oldOutputs, _) = PropertyValues.ToBag(request.OldOutputs);
         var (newInputs, secretKeys) = PropertyValues.ToBag(request.NewInputs);
-        var secretOutputs = PropertyBags.SecretOutputs(type, secretKeys);
-        if (request.Preview && PropertyBags.UnknownKeys(newInputs).Count > 0)
-        {
-            return new UpdateResponse { Outputs = PropertyValues.FromBag([], secretOutputs, type.OutputNames) };
-        }
-
+        var secretOutputs = PropertyBags.SecretOutputs(Describe(request.Type), secretKeys);
         if (!request.Preview)
         {
             _settings.RequireEndpoint();
         }
 
-        var result = await lifecycle.UpdateAsync(request.Id, oldOutputs, newInputs, request.Preview, ct);
-        return new UpdateResponse
-        {
-            Outputs = PropertyValues.FromBag(
-                result.Outputs, secretOutputs, request.Preview ? PropertyBags.PreviewUnknownOutputs(type, result.Outputs) : null),
-        };
+        var result = await Verbs().UpdateAsync(request.Type, request.Id, oldOutputs, newInputs, request.Preview, ct);
+        return new UpdateResponse { Outputs = PropertyValues.FromBag(result.Outputs, secretOutputs) };
     }
 
     public override async Task Delete(DeleteRequest request, CancellationToken ct)
     {
-        var (lifecycle, _) = Lifecycle(request.Type);
         _settings.RequireEndpoint();
         var (outputs, _) = PropertyValues.ToBag(request.OldOutputs);
-        await lifecycle.DeleteAsync(request.Id, outputs, ct);
+        await Verbs().DeleteAsync(request.Type, request.Id, outputs, ct);
     }
 
-    private (IResourceLifecycle Lifecycle, ResourceTypeDescription Type) Lifecycle(string typeToken)
-    {
-        var type = RftResourceTypes.Find(typeToken)
-            ?? throw new InvalidOperationException($"The rft provider has no resource type '{typeToken}'.");
-        _lifecycles ??= _createLifecycles(_settings);
-        return (_lifecycles[typeToken], type);
-    }
+    private ResourceVerbs Verbs() => _verbs ??= new ResourceVerbs(_createLifecycles(_settings));
+
+    private static ResourceTypeDescription Describe(string typeToken) =>
+        RftResourceTypes.Find(typeToken) ?? throw new InvalidOperationException($"The rft provider has no resource type '{typeToken}'.");
 
     private static (ProviderSettings? Settings, IReadOnlyList<(string Key, string Reason)> Failures) ParseSettings(
         IReadOnlyDictionary<string, PropertyValue>? args) =>

@@ -1,4 +1,4 @@
-// Checked against Pulumi.AzureNative 3.x (CognitiveServices.Account, sdk/dotnet, API 2025-06-01) and Pulumi .NET 3.x.
+// Pulumi.AzureNative 3.11.0 CognitiveServices.Account: the default module, Azure REST API 2024-10-01 (see RftStack.cs).
 namespace RftInfra;
 
 /// <summary>

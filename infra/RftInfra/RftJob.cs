@@ -1,6 +1,6 @@
 // Checked against the Pulumi .NET SDK 3.x public API: ComponentResource(string type, string name,
 // ComponentResourceOptions? options), RegisterOutputs(IDictionary<string, object?>), CustomResourceOptions
-// { Parent, Provider, DependsOn } (pulumi/pulumi-dotnet sdk/Pulumi/Resources, stored versions up to v3.101).
+// { Parent, Provider, DependsOn } (compiled against Pulumi .NET SDK 3.112.0, see docs/pulumi.md).
 using System.Collections.Immutable;
 using Pulumi;
 using RftInfra.Core.Stacks;

@@ -1,7 +1,7 @@
 // Checked against the Pulumi .NET SDK 3.x public API: CustomResource(string type, string name, ResourceArgs? args,
 // CustomResourceOptions? options), ProviderResource(string package, string name, ResourceArgs args,
 // CustomResourceOptions? options), [Input(name, required)] / [Output(name)] attributes, Input<T>/Output<T>
-// (pulumi/pulumi-dotnet sdk/Pulumi, stored versions up to v3.101). Property names and types follow
+// (compiled against Pulumi .NET SDK 3.112.0, see docs/pulumi.md). Property names and types follow
 // RftInfra.Core.ProviderModel.RftResourceTypes, the description the provider's schema is generated from.
 using System.Collections.Immutable;
 using Pulumi;
@@ -26,6 +26,10 @@ public sealed class RftProviderArgs : ResourceArgs
     /// <summary>"entra" (default): the accounts have local auth disabled, so keys do not work against them.</summary>
     [Input("credential")]
     public Input<string>? Credential { get; set; }
+
+    /// <summary>Only with credential "apikey" (the rehearsal's emulator); pass it as a secret.</summary>
+    [Input("apiKey")]
+    public Input<string>? ApiKey { get; set; }
 }
 
 public sealed class TrainingFileArgs : ResourceArgs

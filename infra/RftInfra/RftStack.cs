@@ -1,17 +1,19 @@
-// Checked against Pulumi .NET SDK 3.x (StackReference(string name).GetValueAsync(string), Deployment.Instance
-// OrganizationName/ProjectName/StackName, Output.Create, CustomResourceOptions.DependsOn; pulumi-dotnet
-// integration_tests/stack_reference reads its own stack exactly this way) and Pulumi.AzureNative 3.x
+// Compiled against Pulumi .NET SDK 3.112.0 (StackReference(string name).GetValueAsync(string), Deployment.Instance
+// OrganizationName/ProjectName/StackName, CustomResourceOptions.DependsOn) and the Pulumi.AzureNative 3.11.0 shapes
 // (Resources.ResourceGroup; CognitiveServices.Account with Inputs.AccountPropertiesArgs { CustomSubDomainName,
-// DisableLocalAuth, PublicNetworkAccess, NetworkAcls, Restore }, Inputs.IdentityArgs { Type =
-// ResourceIdentityType.SystemAssigned }, Inputs.SkuArgs; CognitiveServices.Deployment with
-// Inputs.DeploymentPropertiesArgs/DeploymentModelArgs (API 2025-06-01); Authorization.RoleAssignment;
-// Authorization.GetClientConfig) as in pulumi/pulumi-azure-native sdk/dotnet.
+// DisableLocalAuth, PublicNetworkAccess, NetworkAcls, Restore }, Inputs.IdentityArgs, Inputs.SkuArgs;
+// CognitiveServices.Deployment with Inputs.DeploymentPropertiesArgs/DeploymentModelArgs; Authorization.RoleAssignment;
+// Authorization.GetClientConfig). API version: the program uses AzureNative 3.11.0's default CognitiveServices
+// module, i.e. Azure REST API 2024-10-01 (not 2025-06-01); every property set here exists in 2024-10-01.
+// AzureNative 3.x ships no versioned modules: a property that needs a newer API means a local package
+// (`pulumi package add azure-native cognitiveservices 2025-06-01`) used explicitly, never the default drifting.
 using System.Collections.Immutable;
 using Pulumi;
 using Pulumi.AzureNative.Authorization;
 using Pulumi.AzureNative.CognitiveServices;
 using Pulumi.AzureNative.CognitiveServices.Inputs;
 using Pulumi.AzureNative.Resources;
+using RftInfra.Core.ProviderModel;
 using RftInfra.Core.Stacks;
 using CognitiveDeployment = Pulumi.AzureNative.CognitiveServices.Deployment;
 using CognitiveSkuArgs = Pulumi.AzureNative.CognitiveServices.Inputs.SkuArgs;
@@ -46,6 +48,10 @@ public static class RftStack
         var previousJobs = JobRecords.FromStackOutput(PlainValues.ToJsonNode(await self.GetValueAsync(StackOutputKeys.Jobs)));
         var plan = StackPlanner.Plan(settings, inputs.Jobs, previousJobs);
         StackInputs.Report(plan.Deployments.Diagnostics);
+        if (settings.Rehearsal is { } rehearsal)
+        {
+            return Rehearse(inputs, plan, rehearsal);
+        }
 
         var subscriptionId = (await GetClientConfig.InvokeAsync()).SubscriptionId;
         var tags = new Dictionary<string, string>(settings.Tags);
@@ -86,11 +92,7 @@ public static class RftStack
             };
         }
 
-        var jobComponents = new Dictionary<string, RftJob>();
-        foreach (var job in inputs.Jobs)
-        {
-            jobComponents[job.Name] = new RftJob(job.Name, job, inputs.RepositoryRoot, providers[job.Region], roleAssignments[job.Region]);
-        }
+        var jobComponents = DeclareJobs(inputs, providers, roleAssignments);
 
         foreach (var regionAccount in accounts)
         {
@@ -106,6 +108,50 @@ public static class RftStack
             [StackOutputKeys.Jobs] = JobOutputs(plan, jobComponents),
             [StackOutputKeys.Promotions] = promotions,
         };
+    }
+
+    /// <summary>
+    /// The rehearsal (docs/pulumi.md): the same rft resources, jobs output and deployment decisions, on providers
+    /// pointed at `rft emulator` with its key; no resource group, account, role, deployment or promotion, and no
+    /// Azure call (not even getClientConfig), so it runs without an Azure login.
+    /// </summary>
+    private static Dictionary<string, object?> Rehearse(StackInputs inputs, StackPlan plan, RehearsalSettings rehearsal)
+    {
+        var endpoint = rehearsal.Endpoint.ToString();
+        var providers = new Dictionary<string, RftProvider>();
+        var accountOutputs = new Dictionary<string, object?>();
+        foreach (var region in inputs.Settings.Regions)
+        {
+            providers[region] = new RftProvider($"rft-{region}", new RftProviderArgs
+            {
+                Endpoint = endpoint,
+                Credential = ProviderSettings.ApiKeyMode,
+                ApiKey = Output.CreateSecret(rehearsal.ApiKey),
+            });
+            accountOutputs[region] = new Dictionary<string, object?> { ["name"] = "rft-emulator", ["endpoint"] = endpoint };
+        }
+
+        var jobComponents = DeclareJobs(inputs, providers, new Dictionary<string, List<Resource>>());
+        return new Dictionary<string, object?>
+        {
+            [StackOutputKeys.Accounts] = accountOutputs,
+            [StackOutputKeys.Jobs] = JobOutputs(plan, jobComponents),
+            [StackOutputKeys.Promotions] = ImmutableDictionary<string, object>.Empty,
+            [StackConfigParser.RehearsalKey] = endpoint,
+        };
+    }
+
+    private static Dictionary<string, RftJob> DeclareJobs(
+        StackInputs inputs, IReadOnlyDictionary<string, RftProvider> providers, IReadOnlyDictionary<string, List<Resource>> roleAssignments)
+    {
+        var jobComponents = new Dictionary<string, RftJob>();
+        foreach (var job in inputs.Jobs)
+        {
+            jobComponents[job.Name] = new RftJob(
+                job.Name, job, inputs.RepositoryRoot, providers[job.Region], roleAssignments.TryGetValue(job.Region, out var roles) ? roles : []);
+        }
+
+        return jobComponents;
     }
 
     private static Account CreateAccount(

@@ -111,7 +111,7 @@ public class PromotionTests
         try
         {
             var (resources, _) = await Pulumi.Deployment.TestAsync(
-                new DevStackMocks(JsonDocument.Parse(DevOutputs).RootElement),
+                new Mocks(Mocks.OutputsFromJson(DevOutputs)),
                 new TestOptions { IsPreview = false, StackName = "prod", ProjectName = "rft-infra" },
                 ProdPromotions);
             return resources;
@@ -146,35 +146,5 @@ public class PromotionTests
             return v;
         });
         return result.Task;
-    }
-
-    private sealed class DevStackMocks(JsonElement devOutputs) : IMocks
-    {
-        public Task<(string? id, object state)> NewResourceAsync(MockResourceArgs args)
-        {
-            if (args.Type == "pulumi:pulumi:StackReference")
-            {
-                var state = new Dictionary<string, object> { ["name"] = args.Name ?? "", ["outputs"] = Plain(devOutputs)! };
-                return Task.FromResult<(string?, object)>((args.Name, state));
-            }
-
-            var outputs = args.Inputs.ToBuilder();
-            outputs.TryAdd("name", args.Inputs.TryGetValue("accountName", out var accountName) ? accountName : args.Name ?? "");
-            return Task.FromResult<(string?, object)>(($"{args.Name}-id", outputs.ToImmutable()));
-        }
-
-        public Task<object> CallAsync(MockCallArgs args) => Task.FromResult<object>(args.Args);
-
-        /// <summary>JSON to the plain values Pulumi hands a program for stack outputs.</summary>
-        private static object? Plain(JsonElement e) => e.ValueKind switch
-        {
-            JsonValueKind.Object => e.EnumerateObject().ToImmutableDictionary(p => p.Name, p => Plain(p.Value)!),
-            JsonValueKind.Array => e.EnumerateArray().Select(v => Plain(v)!).ToImmutableArray(),
-            JsonValueKind.Number => e.GetDouble(),
-            JsonValueKind.String => e.GetString(),
-            JsonValueKind.True => true,
-            JsonValueKind.False => false,
-            _ => null,
-        };
     }
 }

@@ -9,6 +9,7 @@ using RftInfra.Core.Diagnostics;
 using RftInfra.Core.Lifecycles;
 using RftInfra.Core.ProviderModel;
 using RftInfra.ResourceProvider;
+using CheckResult = RftInfra.Core.Lifecycles.CheckResult;
 
 namespace RftInfra.Tests;
 
@@ -151,10 +152,10 @@ public sealed class ProviderTests
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => provider.Configure(new ConfigureRequest(
             variables: ImmutableDictionary<string, string>.Empty,
             args: ImmutableDictionary<string, PropertyValue>.Empty.Add("endpoint", new PropertyValue("http://example.com")),
-            acceptSecrets: true, acceptResources: true), CancellationToken.None));
+            acceptSecrets: true, acceptResources: true, sendsOldInputs: true, sendsOldInputsToDelete: true), CancellationToken.None));
         Assert.Contains("endpoint:", error.Message);
 
-        var schema = JsonNode.Parse((await provider.GetSchema(new GetSchemaRequest(0), CancellationToken.None)).Schema!)!;
+        var schema = JsonNode.Parse((await provider.GetSchema(new GetSchemaRequest(version: 0, subpackageName: null, subpackageVersion: null), CancellationToken.None)).Schema!)!;
         Assert.Equal(3, schema["resources"]!.AsObject().Count);
     }
 }

@@ -14,7 +14,7 @@ public sealed class StackTests
 {
     private const string Principal = "11111111-2222-3333-4444-555555555555";
 
-    private static string RepositoryRoot { get; } = FindRoot();
+    internal static string RepositoryRoot { get; } = FindRoot();
 
     private static StackInputs Inputs(params (string Key, string Value)[] config)
     {
@@ -151,7 +151,7 @@ public sealed class StackTests
     {
         var (mocks, outputs, _) = await Run(Inputs(("regions", """["eastus2"]""")));
 
-        Assert.DoesNotContain(mocks.Registered, r => r.Type.StartsWith("rft:index:", StringComparison.Ordinal));
+        Assert.DoesNotContain(mocks.Registered, r => r.Type?.StartsWith("rft:index:", StringComparison.Ordinal) == true);
         Assert.Single(mocks.OfType("azure-native:cognitiveservices:Account"));
         Assert.Empty((Dictionary<string, object?>)outputs["jobs"]!);
     }

@@ -12,9 +12,10 @@ public static class EmulatorCommand
     public static Command Create(IOContext io)
     {
         var port = new Option<int>("--port") { Description = "Port on 127.0.0.1 (0 picks a free one).", DefaultValueFactory = _ => 0 };
-        var state = new Option<string?>("--state") { Description = "JSON file that keeps files and jobs between runs." };
+        var state = new Option<string?>("--state") { Description = "SQLite database file that keeps files and jobs between runs (see docs/emulator.md)." };
         var apiKey = new Option<string?>("--api-key") { Description = "Key callers must send (api-key header or Bearer). Default: rft-emulator-key." };
-        var pace = new Option<double>("--pace") { Description = "Seconds per simulated phase and training step.", DefaultValueFactory = _ => 2 };
+        var pace = new Option<double>("--pace") { Description = "Seconds per simulated phase and training step, 0 to 3600.", DefaultValueFactory = _ => 2 }
+            .InRange(0, OptionRanges.PaceMaxSeconds, minInclusive: true, "a number of seconds");
         var faults = new Option<string?>("--faults") { Description = "JSON fault rules file: {\"rules\":[…]} (see README)." };
         var anyToken = new Option<bool>("--accept-any-token") { Description = "Accept any bearer token (for DefaultAzureCredential users)." };
 
@@ -32,17 +33,24 @@ public static class EmulatorCommand
         return command;
     }
 
+    /// <summary>A fault rules file is a few rules: more than this is refused rather than read on (a /dev/zero never ends).</summary>
+    private const int MaxFaultsFileChars = 1024 * 1024;
+
+    private static async Task<string> ReadBoundedAsync(string path, CancellationToken cancellationToken)
+    {
+        using var reader = new StreamReader(path);
+        var buffer = new char[MaxFaultsFileChars + 1];
+        var read = await reader.ReadBlockAsync(buffer, cancellationToken);
+        return read > MaxFaultsFileChars
+            ? throw new FormatException($"{path}: the fault rules file is larger than {MaxFaultsFileChars / 1024} KiB; it holds a few rules.")
+            : new string(buffer, 0, read);
+    }
+
     private static async Task<int> RunAsync(Arguments arguments, IOContext io, CancellationToken cancellationToken)
     {
         if (arguments.Port is < 0 or > 65535)
         {
             io.Error.WriteLine($"error: --port {arguments.Port} is not a port; use 0 to 65535 (0 picks a free one).");
-            return ExitCodes.UsageOrIo;
-        }
-
-        if (arguments.PaceSeconds < 0 || double.IsNaN(arguments.PaceSeconds))
-        {
-            io.Error.WriteLine($"error: --pace {arguments.PaceSeconds} must be zero or more seconds.");
             return ExitCodes.UsageOrIo;
         }
 
@@ -57,7 +65,7 @@ public static class EmulatorCommand
         {
             try
             {
-                rules = FaultRulesFile.Parse(await File.ReadAllTextAsync(faultsPath, cancellationToken), faultsPath);
+                rules = FaultRulesFile.Parse(await ReadBoundedAsync(faultsPath, cancellationToken), faultsPath);
             }
             catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException)
             {
@@ -86,7 +94,8 @@ public static class EmulatorCommand
         }
         catch (InvalidDataException e)
         {
-            io.Error.WriteLine($"error: {e.Message}");
+            // Only the state path is read at start: name the option that gave it.
+            io.Error.WriteLine($"error: --state {e.Message}");
             return ExitCodes.UsageOrIo;
         }
         catch (IOException e)

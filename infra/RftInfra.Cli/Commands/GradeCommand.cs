@@ -45,7 +45,8 @@ public static class GradeCommand
         var check = new Option<bool>("--check") { Description = "Run the grader tests (graders/<name>.tests.jsonl) of --grader, or of every grader under graders/." };
         var endpoint = new Option<string?>("--endpoint") { Description = "Azure OpenAI resource (https://NAME.openai.azure.com/) or `rft emulator` URL that runs score_model/label_model graders. Entra ID by default; the key, if any, comes from AZURE_OPENAI_API_KEY." };
         var deployment = new Option<string[]>("--deployment") { Description = "MODEL=DEPLOYMENT: the deployment a grader model runs on (repeatable; default: a deployment named like the model).", AllowMultipleArgumentsPerToken = false };
-        var pythonTimeout = new Option<double>("--python-timeout") { Description = "Seconds a python grader's grade() may take per row (the service allows 120).", DefaultValueFactory = _ => PythonGraderRunner.DefaultTimeout.TotalSeconds };
+        var pythonTimeout = new Option<double>("--python-timeout") { Description = "Seconds a python grader's grade() may take per row, more than 0 and at most 3600 (the service allows 120).", DefaultValueFactory = _ => PythonGraderRunner.DefaultTimeout.TotalSeconds }
+            .InRange(0, OptionRanges.PythonTimeoutMaxSeconds, minInclusive: false, "a number of seconds");
 
         var command = new Command("grade", "Run a grader locally: rewards for model outputs, the reward distribution, grader tests.");
         foreach (var option in new Option[] { root, grader, data, samples, sampleText, rows, format, plot, check, endpoint, deployment, pythonTimeout })
@@ -67,9 +68,10 @@ public static class GradeCommand
 
     public static async Task<int> RunAsync(GradeArguments args, IOContext io, CancellationToken cancellationToken)
     {
-        if (args.PythonTimeoutSeconds <= 0)
+        if (!OptionRanges.IsInRange(args.PythonTimeoutSeconds, 0, OptionRanges.PythonTimeoutMaxSeconds, minInclusive: false))
         {
-            return Usage(io, "--python-timeout must be a positive number of seconds.");
+            return Usage(io, OptionRanges.OutOfRange("--python-timeout", args.PythonTimeoutSeconds, 0,
+                OptionRanges.PythonTimeoutMaxSeconds, minInclusive: false, "a number of seconds"));
         }
 
         var modelClient = ModelGraderClientFrom(args, out var problem);
@@ -192,6 +194,11 @@ public static class GradeCommand
             }
         }
 
+        if (args.Plot is not null && GradePlot.TargetProblem(Path.Combine(args.Root, args.Plot)) is { } plotProblem)
+        {
+            return Usage(io, $"--plot '{args.Plot}': {plotProblem}");
+        }
+
         var diagnostics = new List<Diagnostic>();
         var grader = GradeInputs.ReadGrader(Path.Combine(args.Root, args.Grader), args.Grader, diagnostics);
         var dataLines = GradeInputs.ReadJsonl(Path.Combine(args.Root, args.Data), args.Data, diagnostics) ?? [];
@@ -242,12 +249,29 @@ public static class GradeCommand
             return Usage(io, $"{args.Data} has no rows.");
         }
 
+        if (GraderLimits.Problem(grader) is { } limit)
+        {
+            io.Error.WriteLine($"rft grade: {args.Grader}: {limit} Nothing was graded (docs/limits-grading.md).");
+            return ExitCodes.Failed;
+        }
+
         var results = new List<GradeResult>(items.Count);
         await using (var engine = new GraderEngine(options))
         {
             for (var i = 0; i < items.Count; i++)
             {
-                results.Add(await engine.GradeAsync(grader, items[i].Item, samples[i], cancellationToken));
+                var result = await engine.GradeAsync(grader, items[i].Item, samples[i], cancellationToken);
+                if (result.CallFailure is { } failure)
+                {
+                    // A failed call is not a score: stop at the first one instead of reporting every row as 0.
+                    io.Error.WriteLine($"rft grade: the grader model call to {args.Endpoint} failed on row {i + 1} (line {items[i].Line}) " +
+                        $"of {args.Data}: {failure.Message.Split('\n')[0].TrimEnd('.')}.");
+                    io.Error.WriteLine("No rewards were reported. Check --endpoint, --deployment and " +
+                        $"{ApiKeyVariable} (or the Entra ID login) (docs/limits-grading.md).");
+                    return ExitCodes.Failed;
+                }
+
+                results.Add(result);
             }
 
             var summary = RewardSummary.Compute(grader, results);
@@ -261,15 +285,22 @@ public static class GradeCommand
                 WriteText(io.Out, args, grader, items, results, summary, pythonNote);
             }
 
-            if (args.Plot is not null && summary.Scored > 0)
+            if (summary.Scored == 0)
+            {
+                var why = string.Join("; ", summary.NotScoredReasons.Select(r => $"{r.Value} rows: {r.Key}"));
+                io.Error.WriteLine($"rft grade: no row of {args.Data} could be scored ({why}).{(args.Plot is null ? "" : " No plot written.")}");
+                return ExitCodes.Failed;
+            }
+
+            if (args.Plot is not null)
             {
                 var plotPath = Path.Combine(args.Root, args.Plot);
-                GradePlot.Write(plotPath, $"{grader.Name}: rewards on {Path.GetFileName(args.Data)} (n = {summary.Scored})", summary);
+                if (GradePlot.Write(plotPath, $"{grader.Name}: rewards on {Path.GetFileName(args.Data)} (n = {summary.Scored})", summary) is { } writeProblem)
+                {
+                    return Usage(io, $"--plot '{args.Plot}': {writeProblem}");
+                }
+
                 io.Error.WriteLine($"wrote {args.Plot}");
-            }
-            else if (args.Plot is not null)
-            {
-                io.Error.WriteLine($"no plot written: no row could be scored offline.");
             }
         }
 

@@ -27,6 +27,12 @@ public sealed record Diagnostic(
 {
     public bool IsError => Severity == DiagnosticSeverity.Error;
 
+    /// <summary>
+    /// The resource input the finding is about, when a resource's Check made it (e.g. <c>trainingFileId</c>): the
+    /// provider names it in its check failure. Not part of the printed text.
+    /// </summary>
+    public string? Input { get; init; }
+
     /// <summary>`path(line,col): error RFT012: message` — the MSBuild/Bicep shape editors and CI understand.</summary>
     public override string ToString()
     {

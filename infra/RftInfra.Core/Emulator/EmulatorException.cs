@@ -81,6 +81,16 @@ public static class EmulatorErrors
         404, "DeploymentNotFound",
         $"The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again. (deployment '{deployment}')");
 
+    /// <summary>A change that could not be committed to the state database; it was not made.</summary>
+    public static EmulatorException NotSaved() => new(
+        500, "InternalServerError",
+        "A system error was encountered: the change could not be saved and was not made. Please retry the request.");
+
+    public static EmulatorException RequestTooLarge(long? limit) => new(
+        413, "RequestEntityTooLarge",
+        $"The request body is larger than this route accepts{(limit is { } l ? $" ({l} bytes)" : "")}. Send a smaller body; for large files use the uploads API in parts.",
+        null, "invalid_request_error");
+
     public static EmulatorException Internal() => new(
         500, "InternalServerError", "A system error was encountered. Please retry the request.");
 }

@@ -17,7 +17,10 @@ public sealed record EmulatorOptions
     /// </summary>
     public bool AcceptAnyBearerToken { get; init; }
 
-    /// <summary>Where state is kept between runs (loaded on start, saved on every change); null keeps it in memory.</summary>
+    /// <summary>
+    /// The SQLite database that keeps state between runs (read on start, every change committed before it is
+    /// answered); null keeps it in memory.
+    /// </summary>
     public string? StatePath { get; init; }
 
     /// <summary>Drives file processing and job progression; a FakeTimeProvider in tests.</summary>
@@ -35,14 +38,23 @@ public sealed record EmulatorOptions
     /// <summary>Fault rules applied before the routes (see <see cref="FaultRule"/>).</summary>
     public IReadOnlyList<FaultRule> Faults { get; init; } = [];
 
-    /// <summary>Fine-tuning files per resource (the catalog's quota: 50 on Azure's quota page).</summary>
+    /// <summary>Files per resource, every purpose counted (the catalog's quota: 50 on Azure's quota page).</summary>
     public int MaxFiles { get; init; } = (int)Quota("fine_tuning_files", 50);
+
+    /// <summary>Bytes of all files of the resource together (the catalog's quota: 1 GB on Azure's quota page).</summary>
+    public long MaxTotalFileBytes { get; init; } = Quota("fine_tuning_files_total_bytes", 1L << 30);
 
     /// <summary>Bytes per file (the catalog's limit: under 512 MB).</summary>
     public long MaxFileBytes { get; init; } = RftCatalog.Default.Limits.FileMaxBytesExclusive - 1;
 
     /// <summary>Jobs waiting (pending, queued) per resource (the catalog's quota: 20 on Azure's quota page).</summary>
     public int MaxQueuedJobs { get; init; } = (int)Quota("queued_training_jobs", 20);
+
+    /// <summary>Jobs per resource, finished ones included until deleted (the catalog's quota: 100).</summary>
+    public int MaxJobs { get; init; } = (int)Quota("total_training_jobs", 100);
+
+    /// <summary>The largest JSON request body; a bigger one is answered 413 before it is read.</summary>
+    public long MaxJsonBodyBytes { get; init; } = 4L * 1024 * 1024;
 
     /// <summary>
     /// Deployment names the chat completions route serves (the emulated grader model); null serves any name.

@@ -1,11 +1,11 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
 namespace RftInfra.Core.Emulator;
 
-// The emulator's state: plain mutable classes guarded by EmulatorStore's lock, serialized as they are to the
-// state file. Times are kept exact (DateTimeOffset) and shown to callers as Unix seconds.
+// The emulator's state: plain mutable classes guarded by EmulatorStore's lock, each record stored as one JSON row
+// of the state database (EmulatorDatabase); file and part bytes live only there, never in memory between
+// requests. Times are kept exact (DateTimeOffset) and shown to callers as Unix seconds.
 
 internal sealed class EmulatorState
 {
@@ -42,8 +42,6 @@ internal sealed class FileRecord
     public string FinalStatus { get; set; } = "processed";
 
     public string? StatusDetails { get; set; }
-
-    public byte[] Content { get; set; } = [];
 }
 
 internal sealed class UploadRecord
@@ -65,6 +63,8 @@ internal sealed class UploadRecord
     /// <summary>pending, completed, cancelled, expired.</summary>
     public string Status { get; set; } = "pending";
 
+    /// <summary>Stored as rows of their own (with their bytes).</summary>
+    [JsonIgnore]
     public List<UploadPartRecord> Parts { get; set; } = [];
 
     public string? FileId { get; set; }
@@ -78,7 +78,8 @@ internal sealed class UploadPartRecord
 
     public string AzureBlockId { get; set; } = "";
 
-    public byte[] Data { get; set; } = [];
+    /// <summary>The part's size; its bytes are in the state database.</summary>
+    public long Bytes { get; set; }
 }
 
 internal sealed class JobRecord
@@ -128,8 +129,11 @@ internal sealed class JobRecord
 
     public JobErrorRecord? Error { get; set; }
 
+    /// <summary>Stored as rows of their own: both lists only grow, so a change adds rows instead of rewriting the job.</summary>
+    [JsonIgnore]
     public List<JobEventRecord> Events { get; set; } = [];
 
+    [JsonIgnore]
     public List<CheckpointRecord> Checkpoints { get; set; } = [];
 }
 
@@ -181,48 +185,4 @@ internal static class JobStatuses
 
     /// <summary>Waiting for the training slot; counts against the queued-jobs quota.</summary>
     public static bool IsWaiting(string status) => status is Pending or Queued or Resuming;
-}
-
-/// <summary>Loads and saves <see cref="EmulatorState"/> as indented JSON; writes through a temporary file.</summary>
-internal static class EmulatorStateFile
-{
-    private static readonly JsonSerializerOptions Options = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
-
-    public static EmulatorState Load(string path)
-    {
-        if (!File.Exists(path))
-        {
-            return new EmulatorState();
-        }
-
-        try
-        {
-            return JsonSerializer.Deserialize<EmulatorState>(File.ReadAllText(path), Options) ?? new EmulatorState();
-        }
-        catch (JsonException e)
-        {
-            var line = e.LineNumber is { } l ? $"({l + 1})" : "";
-            throw new InvalidDataException(
-                $"{path}{line}: the emulator state file is not valid JSON state ({e.Message}). Delete it to start empty, or point --state at another file.",
-                e);
-        }
-    }
-
-    public static void Save(string path, EmulatorState state)
-    {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
-
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(state, Options));
-        File.Move(temporary, path, overwrite: true);
-    }
 }

@@ -35,6 +35,12 @@ internal sealed partial class EmulatorStore
                 $"The quota for queued fine-tuning jobs is reached. The maximum is {_options.MaxQueuedJobs}. Wait for jobs to finish or cancel some.");
         }
 
+        if (_state.Jobs.Count >= _options.MaxJobs)
+        {
+            throw EmulatorErrors.QuotaExceeded(
+                $"The quota for fine-tuning jobs is reached: the resource has {_state.Jobs.Count} jobs and the maximum is {_options.MaxJobs}. Delete finished jobs you no longer need.");
+        }
+
         var now = Now;
         var job = new JobRecord
         {

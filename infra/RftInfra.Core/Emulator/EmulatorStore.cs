@@ -2,15 +2,18 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
 
 namespace RftInfra.Core.Emulator;
 
 /// <summary>
 /// The emulated resource: files, uploads and jobs behind one lock. Every operation first brings file processing
-/// and job progression up to the <see cref="TimeProvider"/>'s now, and saves the state file after any change.
+/// and job progression up to the <see cref="TimeProvider"/>'s now; any change is committed to the state database
+/// before the answer. A change that cannot be committed is undone (the state is read back from the database) and
+/// answered with an error, so an answer never reports a change that was not kept, nor an error for one that was.
 /// Handlers get records back or an <see cref="EmulatorException"/>.
 /// </summary>
-internal sealed partial class EmulatorStore
+internal sealed partial class EmulatorStore : IDisposable
 {
     private static readonly HashSet<string> Purposes =
         ["assistants", "assistants_output", "batch", "batch_output", "fine-tune", "fine-tune-results", "evals"];
@@ -21,46 +24,105 @@ internal sealed partial class EmulatorStore
 
     private readonly object _gate = new();
     private readonly EmulatorOptions _options;
-    private readonly EmulatorState _state;
+    private readonly EmulatorDatabase _database;
+    private EmulatorState _state;
+
+    /// <summary>Set when the state could not even be read back after a failed commit: every call fails until restart.</summary>
+    private bool _broken;
 
     public EmulatorStore(EmulatorOptions options)
     {
         _options = options;
-        _state = options.StatePath is null ? new EmulatorState() : EmulatorStateFile.Load(options.StatePath);
+        _database = EmulatorDatabase.Open(options.StatePath);
+        try
+        {
+            _state = _database.Load();
+        }
+        catch
+        {
+            _database.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _database.Dispose();
+        }
     }
 
     private DateTimeOffset Now => _options.TimeProvider.GetUtcNow();
 
     private static string NewId(string prefix) => prefix + Guid.NewGuid().ToString("N");
 
-    /// <summary>Runs <paramref name="operation"/> under the lock after catching up with the clock; saves on change.</summary>
+    /// <summary>
+    /// Runs <paramref name="operation"/> under the lock after catching up with the clock, and commits any change
+    /// (progression made before a refused request is kept too) before returning.
+    /// </summary>
     private T Locked<T>(Func<T> operation, bool mutates)
     {
         lock (_gate)
         {
-            var changed = CatchUp();
+            if (_broken)
+            {
+                throw EmulatorErrors.NotSaved();
+            }
+
             try
             {
-                var result = operation();
-                changed |= mutates;
+                var changed = CatchUp();
+                T result;
+                try
+                {
+                    result = operation();
+                }
+                catch (EmulatorException) when (changed)
+                {
+                    Commit();
+                    throw;
+                }
+
+                if (changed || mutates)
+                {
+                    Commit();
+                }
+
                 return result;
             }
-            finally
+            catch (Exception e) when (e is not EmulatorException)
             {
-                // Progression made before a refused request is kept too.
-                if (changed)
-                {
-                    Save();
-                }
+                // An unexpected failure may have left memory half-changed: go back to what was committed.
+                Revert();
+                throw;
             }
         }
     }
 
-    private void Save()
+    private void Commit()
     {
-        if (_options.StatePath is not null)
+        try
         {
-            EmulatorStateFile.Save(_options.StatePath, _state);
+            _database.Commit(_state);
+        }
+        catch (Exception e) when (e is SqliteException or IOException or InvalidOperationException)
+        {
+            Revert();
+            throw EmulatorErrors.NotSaved();
+        }
+    }
+
+    private void Revert()
+    {
+        try
+        {
+            _state = _database.Load();
+        }
+        catch (Exception e) when (e is SqliteException or IOException or InvalidDataException)
+        {
+            // Memory may no longer match the database: refuse every call rather than answer from it.
+            _broken = true;
         }
     }
 
@@ -119,11 +181,7 @@ internal sealed partial class EmulatorStore
                 "expires_after");
         }
 
-        if (purpose == "fine-tune" && _state.Files.Count(f => f.Purpose == "fine-tune") >= _options.MaxFiles)
-        {
-            throw EmulatorErrors.QuotaExceeded(
-                $"The quota for fine-tune files is reached. The maximum is {_options.MaxFiles}. Delete files you no longer need.");
-        }
+        CheckFileQuota(content.LongLength);
 
         var now = Now;
         var problem = purpose == "fine-tune" ? JsonlProblem(content) : null;
@@ -139,10 +197,27 @@ internal sealed partial class EmulatorStore
             ReadyAt = now + _options.Pace,
             FinalStatus = problem is null ? "processed" : "error",
             StatusDetails = problem,
-            Content = content,
         };
         _state.Files.Add(file);
+        _database.Stage(file.Id, content);
         return file;
+    }
+
+    /// <summary>The resource's file quota (rft-api.md §1.3): a number of files and a total size, every purpose counted.</summary>
+    private void CheckFileQuota(long bytes)
+    {
+        if (_state.Files.Count >= _options.MaxFiles)
+        {
+            throw EmulatorErrors.QuotaExceeded(
+                $"The quota for files is reached: the resource has {_state.Files.Count} files and the maximum is {_options.MaxFiles}. Delete files you no longer need.");
+        }
+
+        var used = _state.Files.Sum(f => f.Bytes);
+        if (used + bytes > _options.MaxTotalFileBytes)
+        {
+            throw EmulatorErrors.QuotaExceeded(
+                $"The quota for file storage is reached: the resource's files hold {used} bytes, this one has {bytes} and the maximum in total is {_options.MaxTotalFileBytes} bytes. Delete files you no longer need.");
+        }
     }
 
     /// <summary>What the service's import check would reject: a line that is not a JSON object.</summary>
@@ -200,7 +275,7 @@ internal sealed partial class EmulatorStore
     public (FileRecord File, byte[] Content) FileContent(string id) => Locked(() =>
     {
         var file = FindFile(id);
-        return (file, file.Content);
+        return (file, _database.FileContent(id));
     }, mutates: false);
 
     /// <summary>Cursor paging: the items after the one with id <paramref name="after"/> (all when null).</summary>
@@ -263,7 +338,7 @@ internal sealed partial class EmulatorStore
             throw EmulatorErrors.InvalidPayload("The part is empty; send its bytes in the multipart field 'data'.", "data");
         }
 
-        if (upload.Parts.Sum(p => (long)p.Data.Length) + data.Length > upload.Bytes)
+        if (upload.Parts.Sum(p => p.Bytes) + data.Length > upload.Bytes)
         {
             throw EmulatorErrors.InvalidPayload(
                 $"The parts would exceed the {upload.Bytes} bytes declared when the upload was created.", "data");
@@ -274,9 +349,10 @@ internal sealed partial class EmulatorStore
             Id = NewId("part-"),
             CreatedAt = Now,
             AzureBlockId = Convert.ToBase64String(Guid.NewGuid().ToByteArray()),
-            Data = data,
+            Bytes = data.LongLength,
         };
         upload.Parts.Add(part);
+        _database.Stage(part.Id, data);
         return (upload, part);
     }, mutates: true);
 
@@ -293,7 +369,7 @@ internal sealed partial class EmulatorStore
         {
             var part = upload.Parts.FirstOrDefault(p => p.Id == partId)
                 ?? throw EmulatorErrors.InvalidPayload($"Part '{partId}' is not part of upload '{uploadId}'.", "part_ids");
-            content.Write(part.Data);
+            content.Write(_database.PartData(part.Id));
         }
 
         if (content.Length != upload.Bytes)

@@ -18,6 +18,12 @@ public enum FaultKind
 
     /// <summary>Do the work (the state changes), then abort the connection: the caller never sees the answer.</summary>
     ResponseLost,
+
+    /// <summary>
+    /// Do the work (the state changes), then hold the answer back <see cref="FaultRule.LatencyMs"/> (wall clock): a
+    /// client whose timeout is shorter gives up on a call the service has already carried out.
+    /// </summary>
+    LateResponse,
 }
 
 /// <summary>
@@ -53,7 +59,7 @@ public sealed record FaultRule
     /// <summary>Sent as <c>retry-after-ms</c> (and <c>x-ms-retry-after-ms</c>, as Azure does).</summary>
     public int? RetryAfterMs { get; init; }
 
-    /// <summary>Delay for <see cref="FaultKind.Latency"/>.</summary>
+    /// <summary>Delay for <see cref="FaultKind.Latency"/> and <see cref="FaultKind.LateResponse"/>.</summary>
     public int LatencyMs { get; init; }
 
     internal bool MatchesRequest(string method, string path) =>
@@ -89,14 +95,19 @@ public sealed record FaultRule
             return $"'status' {Status} is not an error status; use 429, 500 or 503.";
         }
 
-        if (Fault == FaultKind.Latency && LatencyMs <= 0)
+        if ((Fault is FaultKind.Latency or FaultKind.LateResponse) && LatencyMs <= 0)
         {
-            return "a latency fault needs 'latencyMs' > 0.";
+            return $"a {JsonNamingPolicy.CamelCase.ConvertName(Fault.ToString())} fault needs 'latencyMs' > 0.";
         }
 
         if (Every is <= 0 || First is < 0 || (Nth is not null && Nth.Any(n => n < 1)))
         {
             return "'every' must be ≥ 1, 'first' ≥ 0 and 'nth' numbers ≥ 1 (calls are numbered from 1).";
+        }
+
+        if (RetryAfterSeconds is < 0 || RetryAfterMs is < 0 || LatencyMs < 0)
+        {
+            return "'retryAfterSeconds', 'retryAfterMs' and 'latencyMs' must be ≥ 0.";
         }
 
         return null;
@@ -130,7 +141,7 @@ public static class FaultRulesFile
         {
             var line = e.LineNumber is { } l ? $"({l + 1})" : "";
             throw new FormatException(
-                $"{displayPath}{line}: the fault rules file is not valid ({FirstSentence(e.Message)}). Expected {{\"rules\":[{{\"method\":\"POST\",\"path\":\"/openai/v1/fine_tuning/jobs\",\"first\":1,\"fault\":\"status\",\"status\":429,\"retryAfterSeconds\":1}}]}}; faults are status, latency, dropConnection, responseLost.",
+                $"{displayPath}{line}: the fault rules file is not valid ({FirstSentence(e.Message)}). Expected {{\"rules\":[{{\"method\":\"POST\",\"path\":\"/openai/v1/fine_tuning/jobs\",\"first\":1,\"fault\":\"status\",\"status\":429,\"retryAfterSeconds\":1}}]}}; faults are status, latency, dropConnection, responseLost, lateResponse.",
                 e);
         }
 
@@ -141,7 +152,11 @@ public static class FaultRulesFile
 
         for (var i = 0; i < document.Rules.Count; i++)
         {
-            if (document.Rules[i].Problem() is { } problem)
+            // A null entry deserializes without complaint; it is a finding, not a NullReferenceException later.
+            var problem = document.Rules[i] is { } rule
+                ? rule.Problem()
+                : "the rule is null; each rule is an object such as {\"path\":\"/openai/v1/fine_tuning/jobs\",\"fault\":\"status\",\"status\":503}.";
+            if (problem is not null)
             {
                 throw new FormatException($"{displayPath}: rules[{i}]: {problem}");
             }

@@ -26,6 +26,13 @@ public sealed class RftEmulator : IAsyncDisposable
     private readonly EmulatorOptions _options;
     private readonly ConcurrentQueue<EmulatorRequest> _requests = new();
     private WebApplication? _app;
+    private EmulatorStore? _store;
+
+    /// <summary>What a part of the uploads API may carry (OpenAI's 64 MB; the kit's client sends parts of that size).</summary>
+    internal const long MaxPartBytes = 64L * 1024 * 1024;
+
+    /// <summary>Room for the multipart framing and the other form fields around a file or part.</summary>
+    private const long MultipartSlackBytes = 1024 * 1024;
 
     public RftEmulator(EmulatorOptions? options = null)
     {
@@ -54,7 +61,8 @@ public sealed class RftEmulator : IAsyncDisposable
 
     /// <summary>
     /// Binds 127.0.0.1 (the given port, or a free one) and starts serving. Throws <see cref="InvalidDataException"/>
-    /// for an unreadable state file and <see cref="IOException"/> when the port is taken.
+    /// for a state path that cannot be used (a directory, unwritable, an old JSON state file, not a state database)
+    /// and <see cref="IOException"/> when the port is taken.
     /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
@@ -64,6 +72,21 @@ public sealed class RftEmulator : IAsyncDisposable
         }
 
         var store = new EmulatorStore(_options);
+        try
+        {
+            await StartServer(store, cancellationToken);
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
+
+        _store = store;
+    }
+
+    private async Task StartServer(EmulatorStore store, CancellationToken cancellationToken)
+    {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             Args = [],
@@ -75,8 +98,8 @@ public sealed class RftEmulator : IAsyncDisposable
         builder.WebHost.UseKestrel(kestrel =>
         {
             kestrel.Listen(IPAddress.Loopback, _options.Port);
-            // Files up to the configured limit go through; the handler answers over-limit sizes in the service's shape.
-            kestrel.Limits.MaxRequestBodySize = null;
+            // The largest any route takes; LimitBody lowers it per route before a body is read.
+            kestrel.Limits.MaxRequestBodySize = Math.Max(Math.Max(_options.MaxFileBytes, MaxPartBytes) + MultipartSlackBytes, _options.MaxJsonBodyBytes);
         });
         builder.Services.Configure<FormOptions>(form => form.MultipartBodyLengthLimit = long.MaxValue);
 
@@ -85,6 +108,7 @@ public sealed class RftEmulator : IAsyncDisposable
         app.Use(InjectFaults);
         app.Use(HandleErrors);
         app.Use(Authenticate);
+        app.Use(LimitBody);
         EmulatorRoutes.Map(app, store, _options);
 
         await app.StartAsync(cancellationToken);
@@ -102,6 +126,38 @@ public sealed class RftEmulator : IAsyncDisposable
             await app.StopAsync(cancellationToken);
             await app.DisposeAsync();
         }
+
+        _store?.Dispose();
+        _store = null;
+    }
+
+    /// <summary>
+    /// The route's body limit, set before anything reads the body: a file upload takes a file of the configured
+    /// size, a part of the uploads API <see cref="MaxPartBytes"/>, anything else a JSON body of
+    /// <see cref="EmulatorOptions.MaxJsonBodyBytes"/>. A declared length over it is answered 413 at once; a longer
+    /// chunked body fails with 413 when the reader reaches the limit (see <see cref="HandleErrors"/>).
+    /// </summary>
+    private Task LimitBody(HttpContext context, RequestDelegate next)
+    {
+        var request = context.Request;
+        var path = request.Path.Value ?? "";
+        var limit = !HttpMethods.IsPost(request.Method) && !HttpMethods.IsPut(request.Method) ? _options.MaxJsonBodyBytes
+            : path.EndsWith("/files", StringComparison.Ordinal) ? _options.MaxFileBytes + MultipartSlackBytes
+            : path.StartsWith("/openai/uploads/", StringComparison.Ordinal) && path.EndsWith("/parts", StringComparison.Ordinal)
+                ? MaxPartBytes + MultipartSlackBytes
+            : _options.MaxJsonBodyBytes;
+        context.Items[typeof(IHttpMaxRequestBodySizeFeature)] = limit;
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+        {
+            feature.MaxRequestBodySize = limit;
+        }
+
+        if (request.ContentLength > limit)
+        {
+            throw EmulatorErrors.RequestTooLarge(limit);
+        }
+
+        return next(context);
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();
@@ -183,10 +239,35 @@ public sealed class RftEmulator : IAsyncDisposable
                 }
 
                 break;
+            case FaultKind.LateResponse:
+                await HoldAnswer(context, next, rule.LatencyMs);
+                break;
             default:
                 await WriteFault(context, rule);
                 break;
         }
+    }
+
+    /// <summary>Serves the call into a buffer, then sends the answer <paramref name="latencyMs"/> later (if the caller still waits).</summary>
+    private static async Task HoldAnswer(HttpContext context, RequestDelegate next, int latencyMs)
+    {
+        var original = context.Response.Body;
+        using var held = new MemoryStream();
+        context.Response.Body = held;
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            context.Response.Body = original;
+        }
+
+        // Listed now: the change is made, whether or not the caller is still there to see the answer.
+        RequestRecord.WriteNow(context, context.Response.StatusCode);
+        await Task.Delay(latencyMs, context.RequestAborted);
+        held.Position = 0;
+        await held.CopyToAsync(original, context.RequestAborted);
     }
 
     private static async Task WriteFault(HttpContext context, FaultRule rule)
@@ -226,6 +307,10 @@ public sealed class RftEmulator : IAsyncDisposable
         {
             await WriteError(context, e);
         }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            await WriteError(context, EmulatorErrors.RequestTooLarge(context.Items[typeof(IHttpMaxRequestBodySizeFeature)] as long?));
+        }
         catch (BadHttpRequestException e)
         {
             await WriteError(context, EmulatorErrors.InvalidPayload("The request could not be read: " + e.Message));
@@ -249,9 +334,11 @@ public sealed class RftEmulator : IAsyncDisposable
             return;
         }
 
+        var body = Encoding.UTF8.GetBytes(error.ToBody().ToJsonString());
         context.Response.StatusCode = error.Status;
         context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(error.ToBody().ToJsonString(), Encoding.UTF8);
+        context.Response.ContentLength = body.Length;
+        await context.Response.Body.WriteAsync(body);
     }
 
     private Task Authenticate(HttpContext context, RequestDelegate next)

@@ -78,8 +78,16 @@ public sealed class AzureOpenAIModelGraderClient : IModelGraderClient
         }
         catch (ClientResultException e)
         {
+            throw new ModelGraderException(e.Status == 0
+                ? $"Grader model '{request.Model}' (deployment '{deployment}') got no answer: {e.Message.Split('\n')[0]}"
+                : $"Grader model '{request.Model}' (deployment '{deployment}') failed with HTTP {e.Status}: {ServiceMessage(e)}", e.Status, e);
+        }
+        catch (AggregateException e)
+        {
+            // The retry policy gives up on network errors with one AggregateException of every try's failure.
+            var causes = e.Flatten().InnerExceptions.Select(inner => inner.Message.Split('\n')[0]).Distinct();
             throw new ModelGraderException(
-                $"Grader model '{request.Model}' (deployment '{deployment}') failed with HTTP {e.Status}: {ServiceMessage(e)}", e.Status, e);
+                $"Grader model '{request.Model}' (deployment '{deployment}') got no answer after {e.InnerExceptions.Count} tries: {string.Join("; ", causes)}", 0, e);
         }
 
         ChatCompletion completion;

@@ -17,19 +17,30 @@ public static class CanonicalJsonWriter
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
+    /// <summary>
+    /// Deepest nesting written. The readers stop at 64 (DeclarationReader.MaxDepth); this bound keeps the recursion
+    /// below finite for JSON built any other way, with a message instead of the writer's own depth exception.
+    /// </summary>
+    public const int MaxDepth = 256;
+
     public static string Write(JsonNode? node)
     {
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream, Options))
         {
-            WriteNode(writer, node);
+            WriteNode(writer, node, 0);
         }
 
         return Encoding.UTF8.GetString(stream.ToArray());
     }
 
-    private static void WriteNode(Utf8JsonWriter writer, JsonNode? node)
+    private static void WriteNode(Utf8JsonWriter writer, JsonNode? node, int depth)
     {
+        if (depth > MaxDepth)
+        {
+            throw new InvalidDataException($"The JSON nests deeper than {MaxDepth} levels; a grader or job never needs that many.");
+        }
+
         switch (node)
         {
             case null:
@@ -40,7 +51,7 @@ public static class CanonicalJsonWriter
                 foreach (var (key, value) in obj.OrderBy(p => p.Key, StringComparer.Ordinal))
                 {
                     writer.WritePropertyName(key);
-                    WriteNode(writer, value);
+                    WriteNode(writer, value, depth + 1);
                 }
 
                 writer.WriteEndObject();
@@ -49,7 +60,7 @@ public static class CanonicalJsonWriter
                 writer.WriteStartArray();
                 foreach (var item in array)
                 {
-                    WriteNode(writer, item);
+                    WriteNode(writer, item, depth + 1);
                 }
 
                 writer.WriteEndArray();

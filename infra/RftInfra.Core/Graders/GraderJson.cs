@@ -10,7 +10,12 @@ namespace RftInfra.Core.Graders;
 /// </summary>
 public static class GraderJson
 {
-    public static Grader FromJson(JsonObject json)
+    /// <summary>Multi graders bound deeper than this are not followed (the service allows no nesting at all; validation says so).</summary>
+    private const int MaxDepth = 8;
+
+    public static Grader FromJson(JsonObject json) => FromJson(json, 0);
+
+    private static Grader FromJson(JsonObject json, int depth)
     {
         var type = Str(json, "type");
         var name = Str(json, "name");
@@ -25,7 +30,7 @@ public static class GraderJson
             GraderTypes.LabelModel => new LabelModelGrader(
                 name, Str(json, "model"), Messages(json), Strings(json, "labels"), Strings(json, "passing_labels"), json),
             GraderTypes.Python => new PythonGrader(name, Str(json, "source"), OptStr(json, "image_tag"), json),
-            GraderTypes.Multi => new MultiGrader(name, SubGraders(json), Str(json, "calculate_output"), json),
+            GraderTypes.Multi => new MultiGrader(name, depth < MaxDepth ? SubGraders(json, depth) : [], Str(json, "calculate_output"), json),
             GraderTypes.Endpoint => new EndpointGrader(name, Str(json, "url"), Num(json, "pass_threshold"), json),
             _ => new UnknownGrader(type, name, json),
         };
@@ -47,7 +52,7 @@ public static class GraderJson
             Num(json, "pass_threshold"), json);
     }
 
-    private static List<KeyValuePair<string, Grader>> SubGraders(JsonObject json)
+    private static List<KeyValuePair<string, Grader>> SubGraders(JsonObject json, int depth)
     {
         var result = new List<KeyValuePair<string, Grader>>();
         if (json["graders"] is JsonObject map)
@@ -56,7 +61,7 @@ public static class GraderJson
             {
                 if (value is JsonObject child)
                 {
-                    result.Add(new(key, FromJson(child)));
+                    result.Add(new(key, FromJson(child, depth + 1)));
                 }
             }
         }

@@ -25,8 +25,8 @@ public sealed class GraderLifecycle(FineTuningClient client) : IResourceLifecycl
     {
         var file = Props.Str(newInputs, "sourceFile") ?? Token;
         IReadOnlyList<Diagnostic> diagnostics = Props.Obj(newInputs, "grader") is { } grader
-            ? LifecycleChecks.Grader(grader, file)
-            : [Props.Error(LifecycleCodes.InputMissing, file, "Input 'grader' (the grader object) is missing or not an object.",
+            ? [.. Props.About("grader", LifecycleChecks.Grader(grader, file))]
+            : [Props.Error(LifecycleCodes.InputMissing, "grader", file, "Input 'grader' (the grader object) is missing or not an object.",
                 "Pass the grader declaration, e.g. the parsed content of graders/capital-match.json.")];
         return Task.FromResult(new CheckResult(Props.Clone(newInputs), diagnostics));
     }
@@ -60,8 +60,9 @@ public sealed class GraderLifecycle(FineTuningClient client) : IResourceLifecycl
     private async Task<JsonObject> OutputsAsync(JsonObject grader, bool preview, CancellationToken cancellationToken)
     {
         var typed = GraderJson.FromJson(grader);
+        var checkedByService = ServiceValidatedTypes.Contains(typed.Type);
         var validated = false;
-        if (!preview && ServiceValidatedTypes.Contains(typed.Type))
+        if (!preview && checkedByService)
         {
             // Throws RftServiceException with the service's code and message when it refuses the grader.
             await client.ValidateGraderAsync(grader, cancellationToken).ConfigureAwait(false);
@@ -74,7 +75,8 @@ public sealed class GraderLifecycle(FineTuningClient client) : IResourceLifecycl
             ["type"] = typed.Type,
             ["canonicalJson"] = typed.CanonicalJson,
             ["hash"] = Props.Sha256(typed.CanonicalJson),
-            ["serviceValidated"] = validated,
+            // Not known in a preview until the service has looked at it (null: the provider reports it unknown).
+            ["serviceValidated"] = preview && checkedByService ? null : validated,
         };
     }
 }

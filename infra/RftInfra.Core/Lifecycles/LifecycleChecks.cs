@@ -20,7 +20,7 @@ internal static class LifecycleChecks
         {
             if (Props.Str(inputs, key) is not { Length: > 0 })
             {
-                result.Add(Props.Error(LifecycleCodes.InputMissing, file, $"Input '{key}' is missing or not a string.",
+                result.Add(Props.Error(LifecycleCodes.InputMissing, key, file, $"Input '{key}' is missing or not a string.",
                     key == "model" ? "Name the base model, e.g. o4-mini-2025-04-16." : "Pass the TrainingFile resource's fileId output."));
             }
         }
@@ -29,16 +29,16 @@ internal static class LifecycleChecks
         {
             // The job declaration as written (jobs/*.yaml): the full `rft validate` job checks, data files included
             // when dataRoot is given; they cover the inline or resolved grader too.
-            result.AddRange(RftValidator.CheckJob(
-                declaration, file, Props.Obj(inputs, "grader"), Props.Str(inputs, "dataRoot")));
+            result.AddRange(Props.About("declaration", RftValidator.CheckJob(
+                declaration, file, Props.Obj(inputs, "grader"), Props.Str(inputs, "dataRoot"))));
         }
         else if (Props.Obj(inputs, "grader") is { } grader)
         {
-            result.AddRange(Grader(grader, file));
+            result.AddRange(Props.About("grader", Grader(grader, file)));
         }
         else
         {
-            result.Add(Props.Error(LifecycleCodes.InputMissing, file, "Input 'grader' is missing or not an object.",
+            result.Add(Props.Error(LifecycleCodes.InputMissing, "grader", file, "Input 'grader' is missing or not an object.",
                 "Pass the grader object (RFT needs exactly one grader; combine several with a multi grader)."));
         }
 
@@ -46,13 +46,13 @@ internal static class LifecycleChecks
         {
             if (inputs[key] is not null and not JsonObject)
             {
-                result.Add(Props.Error(LifecycleCodes.InputInvalid, file, $"Input '{key}' must be an object.", null));
+                result.Add(Props.Error(LifecycleCodes.InputInvalid, key, file, $"Input '{key}' must be an object.", null));
             }
         }
 
         if (inputs["seed"] is not null && Props.Long(inputs, "seed") is not (>= 0 and <= int.MaxValue))
         {
-            result.Add(Props.Error(LifecycleCodes.InputInvalid, file, "Input 'seed' must be an integer from 0 to 2147483647.", null));
+            result.Add(Props.Error(LifecycleCodes.InputInvalid, "seed", file, "Input 'seed' must be an integer from 0 to 2147483647.", null));
         }
 
         if (Props.Obj(inputs, "metadata") is { } metadata)
@@ -60,7 +60,7 @@ internal static class LifecycleChecks
             // The service takes 16 pairs; the kit keeps one for its spec hash.
             if (metadata.Count > 15)
             {
-                result.Add(Props.Error(LifecycleCodes.InputInvalid, file,
+                result.Add(Props.Error(LifecycleCodes.InputInvalid, "metadata", file,
                     $"Input 'metadata' has {metadata.Count} entries; at most 15 fit (the service takes 16 and the kit uses one).",
                     "Drop some metadata entries."));
             }
@@ -69,12 +69,12 @@ internal static class LifecycleChecks
             {
                 if (key.Length > 64 || value is not JsonValue v || !v.TryGetValue(out string? s) || s.Length > 512)
                 {
-                    result.Add(Props.Error(LifecycleCodes.InputInvalid, file,
+                    result.Add(Props.Error(LifecycleCodes.InputInvalid, "metadata", file,
                         $"Metadata entry '{key}' must be a string of at most 512 characters under a key of at most 64.", null));
                 }
                 else if (key == FineTuningJobLifecycle.SpecHashKey)
                 {
-                    result.Add(Props.Error(LifecycleCodes.InputInvalid, file, $"Metadata key '{key}' is reserved for the kit.", "Rename it."));
+                    result.Add(Props.Error(LifecycleCodes.InputInvalid, "metadata", file, $"Metadata key '{key}' is reserved for the kit.", "Rename it."));
                 }
             }
         }

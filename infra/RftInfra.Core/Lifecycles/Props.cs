@@ -54,8 +54,13 @@ internal static class Props
 
     public static JsonObject Clone(JsonObject bag) => (JsonObject)bag.DeepClone();
 
-    public static Diagnostic Error(string code, string file, string message, string? hint = null) =>
-        new(code, DiagnosticSeverity.Error, file, SourcePosition.None, message, hint);
+    /// <summary>An error about the resource input <paramref name="input"/>.</summary>
+    public static Diagnostic Error(string code, string input, string file, string message, string? hint = null) =>
+        new(code, DiagnosticSeverity.Error, file, SourcePosition.None, message, hint) { Input = input };
+
+    /// <summary>The same diagnostics, each about <paramref name="input"/> (the input whose value was checked).</summary>
+    public static IEnumerable<Diagnostic> About(string input, IEnumerable<Diagnostic> diagnostics) =>
+        diagnostics.Select(d => d with { Input = input });
 }
 
 /// <summary>Inputs a lifecycle cannot act on (Check reports the same as diagnostics first).</summary>

@@ -28,13 +28,13 @@ public sealed partial class TrainingFileLifecycle(FineTuningClient client) : IRe
         var source = Props.Str(inputs, "source");
         if (string.IsNullOrWhiteSpace(source))
         {
-            diagnostics.Add(Props.Error(LifecycleCodes.InputMissing, Token, "Input 'source' (the local JSONL file to upload) is missing.",
+            diagnostics.Add(Props.Error(LifecycleCodes.InputMissing, "source", Token, "Input 'source' (the local JSONL file to upload) is missing.",
                 "Name the dataset file, e.g. source: data/capital-train.jsonl."));
         }
         // Checked before hashing: a FIFO or a device would block or never end, a file over the service's limit is refused.
         else if (CheckoutFile.Check(source, root: null, RftCatalog.Default.Limits.FileMaxBytesExclusive - 1, out var problem) is not { } file)
         {
-            diagnostics.Add(Props.Error(LifecycleCodes.FileUnreadable, source,
+            diagnostics.Add(Props.Error(LifecycleCodes.FileUnreadable, "source", source,
                 problem!.Kind == FileRefusal.Missing ? $"The training file '{source}' does not exist." : $"The training file '{source}' is not read: {problem.Message}",
                 "Check the path (relative to the directory the program runs in) or commit the file; see docs/limits.md."));
         }

@@ -7,7 +7,7 @@ namespace RftInfra.Core.ProviderModel;
 /// Builds the Pulumi package schema (the JSON the provider returns from GetSchema) from
 /// <see cref="RftResourceTypes"/>: every input and output with its type, description, secrecy and whether a change
 /// replaces the resource. Shape per the Pulumi package schema: <c>config.variables</c>, <c>provider</c>, and
-/// <c>resources[token]</c> with <c>properties</c>/<c>required</c> (outputs) and
+/// <c>resources[token]</c> with <c>properties</c>/<c>required</c> (outputs, plus the inputs that replace) and
 /// <c>inputProperties</c>/<c>requiredInputs</c>.
 /// </summary>
 public static class PackageSchema
@@ -20,7 +20,7 @@ public static class PackageSchema
             resources[type.Token] = new JsonObject
             {
                 ["description"] = type.Description,
-                ["properties"] = Properties(type.Outputs),
+                ["properties"] = Properties(OutputProperties(type)),
                 ["required"] = Names(type.Outputs.Where(p => p.Required)),
                 ["inputProperties"] = Properties(type.Inputs),
                 ["requiredInputs"] = Names(type.Inputs.Where(p => p.Required)),
@@ -48,6 +48,25 @@ public static class PackageSchema
         };
 
         return schema.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }
+
+    /// <summary>
+    /// The outputs, marked replace-on-change where an input of that name replaces, followed by the replacing inputs
+    /// that are not outputs: Pulumi reads <c>replaceOnChanges</c> from <c>properties</c> only (codegen's
+    /// Resource.ReplaceOnChanges walks the resource's properties), so a flag under <c>inputProperties</c> alone is lost.
+    /// </summary>
+    private static IEnumerable<PropertyDescription> OutputProperties(ResourceTypeDescription type)
+    {
+        var replacing = type.Inputs.Where(i => i.ReplaceOnChanges).ToDictionary(i => i.Name, StringComparer.Ordinal);
+        foreach (var output in type.Outputs)
+        {
+            yield return replacing.Remove(output.Name) ? output with { ReplaceOnChanges = true } : output;
+        }
+
+        foreach (var input in type.Inputs.Where(i => replacing.ContainsKey(i.Name)))
+        {
+            yield return input with { Required = false };
+        }
     }
 
     private static JsonObject Properties(IEnumerable<PropertyDescription> properties)

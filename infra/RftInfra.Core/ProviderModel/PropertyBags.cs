@@ -13,7 +13,9 @@ namespace RftInfra.Core.ProviderModel;
 /// uses on the wire; lifecycles see it as "will change, value not known yet".</item>
 /// <item>Secretness is tracked per top-level property: a secret anywhere inside a property makes that output
 /// property secret, and declared-secret outputs are always secret.</item>
-/// <item>In a preview, every declared output the lifecycle could not know is reported unknown, never empty.</item>
+/// <item>In a preview, every output the lifecycle could not know is reported unknown, never empty: a known null would
+/// reach the program as a value, and the SDK leaves null inputs out of the next resource (a job would lose its
+/// file ids). So in a preview a null output is not a known value.</item>
 /// </list>
 /// </summary>
 public static class PropertyBags
@@ -35,9 +37,29 @@ public static class PropertyBags
         _ => IsUnknown(node),
     };
 
-    /// <summary>Outputs to report as unknown in a preview: declared outputs the lifecycle did not return, or returned unknown.</summary>
+    /// <summary>
+    /// Outputs to report as unknown in a preview: declared outputs the lifecycle did not return, and any output it
+    /// returned null (not known before the cloud answers) or unknown.
+    /// </summary>
     public static IReadOnlyList<string> PreviewUnknownOutputs(ResourceTypeDescription type, JsonObject outputs) =>
-        type.OutputNames.Where(name => !outputs.ContainsKey(name) || ContainsUnknown(outputs[name])).ToList();
+        type.OutputNames.Concat(outputs.Select(p => p.Key)).Distinct(StringComparer.Ordinal)
+            .Where(name => outputs[name] is null || ContainsUnknown(outputs[name]))
+            .ToList();
+
+    /// <summary>
+    /// A preview's outputs as the provider reports them: the lifecycle's values, with every output of
+    /// <see cref="PreviewUnknownOutputs"/> replaced by <see cref="UnknownSentinel"/>.
+    /// </summary>
+    public static JsonObject PreviewOutputs(ResourceTypeDescription type, JsonObject outputs)
+    {
+        var result = (JsonObject)outputs.DeepClone();
+        foreach (var name in PreviewUnknownOutputs(type, outputs))
+        {
+            result[name] = UnknownSentinel;
+        }
+
+        return result;
+    }
 
     /// <summary>Output properties to mark secret: declared secret, or fed by a secret input of the same name.</summary>
     public static IReadOnlySet<string> SecretOutputs(ResourceTypeDescription type, IEnumerable<string> secretInputs)
@@ -48,14 +70,19 @@ public static class PropertyBags
     }
 
     /// <summary>
-    /// Check failures from a lifecycle's diagnostics: errors only; the property is the diagnostic's File when that
-    /// names an input of the type (lifecycles put the offending input there), else empty (the whole resource).
+    /// Check failures from a lifecycle's diagnostics: errors only; the property is the input the diagnostic is about
+    /// (<see cref="Diagnostic.Input"/>, or its File when that names an input of the type), else empty (the whole resource).
     /// </summary>
     public static IReadOnlyList<(string Property, string Reason)> CheckFailures(ResourceTypeDescription type, IEnumerable<Diagnostic> diagnostics) =>
         diagnostics
             .Where(d => d.IsError)
-            .Select(d => (type.HasInput(d.File) ? d.File : string.Empty, d.ToString()))
+            .Select(d => (Property(type, d), d.ToString()))
             .ToList();
+
+    private static string Property(ResourceTypeDescription type, Diagnostic diagnostic) =>
+        diagnostic.Input is { } input && type.HasInput(input) ? input
+        : type.HasInput(diagnostic.File) ? diagnostic.File
+        : string.Empty;
 
     /// <summary>Maps the lifecycle's per-property change kinds to names; the provider turns them into PropertyDiff kinds.</summary>
     public static IReadOnlyList<string> ChangedKeys(DiffResult diff) =>

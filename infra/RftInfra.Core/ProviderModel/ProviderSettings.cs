@@ -53,13 +53,24 @@ public sealed record ProviderSettings(Uri? Endpoint, string Credential, string? 
     public Uri RequireEndpoint() => Endpoint ?? throw new InvalidOperationException(
         "The rft provider's endpoint is not known yet (its account is still being created); run `pulumi up` again once it exists.");
 
-    /// <summary>The client for the configured endpoint and credential (Entra: DefaultAzureCredential).</summary>
-    public FineTuningClient CreateClient(FineTuningClientOptions? options = null)
+    /// <summary>
+    /// The client for the configured endpoint and credential. Entra: a federated token from the ARM_* OIDC variables
+    /// when they are set (<see cref="AzureSignIn.Choose"/>), else DefaultAzureCredential. <paramref name="environment"/>
+    /// defaults to the process's variables.
+    /// </summary>
+    public FineTuningClient CreateClient(FineTuningClientOptions? options = null, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var endpoint = Endpoint ?? UnknownEndpoint;
-        return Credential == ApiKeyMode
-            ? new FineTuningClient(endpoint, new AzureKeyCredential(ApiKey!), options)
-            : new FineTuningClient(endpoint, credential: null, options);
+        if (Credential == ApiKeyMode)
+        {
+            return new FineTuningClient(endpoint, new AzureKeyCredential(ApiKey!), options);
+        }
+
+        environment ??= AzureSignIn.ProcessEnvironment();
+        var (choice, problem) = AzureSignIn.Choose(Credential, environment);
+        return choice is null
+            ? throw new InvalidOperationException($"rft provider sign-in: {problem}")
+            : new FineTuningClient(endpoint, AzureSignIn.CreateCredential(choice, environment), options);
     }
 
     /// <summary>One lifecycle per type token, sharing one client.</summary>

@@ -19,7 +19,7 @@ public static partial class StackConfigParser
     public static readonly IReadOnlyList<string> Keys =
     [
         "environment", "regions", "namePrefix", "tags", "jobs", "principals", "evalDeployments", "network",
-        "accountKind", "restoreSoftDeleted", "deployFineTunedModels",
+        "accountKind", "restoreSoftDeleted", "deployFineTunedModels", RehearsalKey,
     ];
 
     /// <summary>Regions a dev stack (stack or environment named dev) gets when it names none: the two o4-mini Standard-training regions.</summary>
@@ -68,6 +68,7 @@ public static partial class StackConfigParser
 
         var restore = reader.Bool("restoreSoftDeleted") ?? false;
         var deployFineTuned = reader.Bool("deployFineTunedModels") ?? true;
+        var rehearsal = ParseRehearsal(reader);
 
         if (reader.Diagnostics.HasErrors)
         {
@@ -76,7 +77,10 @@ public static partial class StackConfigParser
 
         var settings = new StackSettings(
             environment, regions, prefix, tags, jobs, principals, evalDeployments, network,
-            matchedKind ?? DefaultAccountKind, restore, deployFineTuned);
+            matchedKind ?? DefaultAccountKind, restore, deployFineTuned)
+        {
+            Rehearsal = rehearsal,
+        };
         return new StackConfigResult(settings, reader.Diagnostics.Items);
     }
 
@@ -529,6 +533,11 @@ public static partial class StackConfigParser
                 code, DiagnosticSeverity.Error, File, SourcePosition.None,
                 $"config {Namespace}:{key}: {message}",
                 $"pulumi config set {Namespace}:{key} {example}"));
+
+        /// <param name="hint">The whole fix, for settings whose command is not <c>pulumi config set KEY VALUE</c>.</param>
+        public void Finding(DiagnosticSeverity severity, string code, string key, string message, string hint) =>
+            Diagnostics.Add(new Diagnostic(
+                code, severity, File, SourcePosition.None, $"config {Namespace}:{key}: {message}", hint));
     }
 }
 

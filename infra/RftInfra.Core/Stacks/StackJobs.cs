@@ -155,9 +155,11 @@ public static class StackJobLoader
     private static (string? Path, JsonObject? Grader) ResolveGrader(
         string root, string jobPath, JobGraderReference reference, DiagnosticBag diagnostics)
     {
+        // The grader as the service takes it: editor-only keys ($schema) are the checkout's, never the service's
+        // (the service refuses unknown grader fields, so a job would fail to be created).
         if (reference.Inline is { } inline)
         {
-            return (null, (JsonObject)inline.DeepClone());
+            return (null, DeclarationReader.WithoutEditorKeys(inline));
         }
 
         var relative = DeclarationReader.Extensions
@@ -173,7 +175,7 @@ public static class StackJobLoader
         var document = DeclarationReader.ReadFile(Path.Combine(root, relative), relative, root);
         if (document.Object is { } grader && !document.Diagnostics.Any(d => d.IsError))
         {
-            return (relative, grader);
+            return (relative, DeclarationReader.WithoutEditorKeys(grader));
         }
 
         diagnostics.AddRange(document.Diagnostics.Where(d => d.IsError));

@@ -15,7 +15,11 @@ public sealed record StackSettings(
     NetworkSettings Network,
     string AccountKind,
     bool RestoreSoftDeleted,
-    bool DeployFineTunedModels);
+    bool DeployFineTunedModels)
+{
+    /// <summary>Set for a rehearsal stack: only the rft resources, on the local emulator; no Azure resource at all.</summary>
+    public RehearsalSettings? Rehearsal { get; init; }
+}
 
 /// <summary>What a principal may do on every account of the stack (rft-api.md §1.2).</summary>
 public enum PrincipalRole

@@ -22,6 +22,9 @@ public enum TemplateErrorKind
 
     /// <summary>Empty braces or a malformed path (<c>item.</c>, <c>item[x</c>, <c>item..a</c>).</summary>
     BadPath,
+
+    /// <summary>Longer than <see cref="TemplateParser.MaxLength"/>: not parsed.</summary>
+    TooLong,
 }
 
 /// <summary>A syntax problem at a character offset of the template text.</summary>

@@ -12,13 +12,43 @@ public static class TemplateParser
 {
     public static readonly IReadOnlyList<string> Namespaces = ["item", "sample"];
 
+    /// <summary>
+    /// Longest template accepted, in characters (256 Ki, the service's bound on python source; it documents none for
+    /// templates). Longer text is not parsed at all: one <see cref="TemplateErrorKind.TooLong"/> error.
+    /// </summary>
+    public const int MaxLength = 256 * 1024;
+
+    /// <summary>Syntax errors kept per template; a template with thousands of stray braces needs only the first few named.</summary>
+    public const int MaxErrors = 10;
+
     public static Template Parse(string text)
     {
+        if (text.Length > MaxLength)
+        {
+            return new Template(text, [], [new TemplateError(TemplateErrorKind.TooLong, MaxLength, "",
+                $"The template is {text.Length} characters long; the limit is {MaxLength}.")]);
+        }
+
         var parts = new List<TemplatePart>();
         var errors = new List<TemplateError>();
         var literal = new StringBuilder();
         var literalStart = 0;
         var i = 0;
+        var errorCount = 0;
+        var pathErrors = new List<TemplateError>();
+
+        // The next "}}" and "{{" at or after a position, found once and reused while still ahead: every character is
+        // scanned a bounded number of times, so 400 000 unclosed "{{" take linear time, not quadratic.
+        var close = NotSearched;
+        var nextOpen = NotSearched;
+
+        void Error(TemplateError error)
+        {
+            if (++errorCount <= MaxErrors)
+            {
+                errors.Add(error);
+            }
+        }
 
         void FlushLiteral(int end)
         {
@@ -33,11 +63,11 @@ public static class TemplateParser
         {
             if (At(text, i, "{{"))
             {
-                var close = text.IndexOf("}}", i + 2, StringComparison.Ordinal);
-                var nextOpen = text.IndexOf("{{", i + 2, StringComparison.Ordinal);
+                close = NextAtOrAfter(text, "}}", i + 2, close);
+                nextOpen = NextAtOrAfter(text, "{{", i + 2, nextOpen);
                 if (close < 0 || (nextOpen >= 0 && nextOpen < close))
                 {
-                    errors.Add(new TemplateError(
+                    Error(new TemplateError(
                         TemplateErrorKind.UnbalancedBraces, i, "{{", "'{{' is not closed by '}}'."));
                     literal.Append("{{");
                     i += 2;
@@ -47,7 +77,9 @@ public static class TemplateParser
                 FlushLiteral(i);
                 var raw = text[(i + 2)..close];
                 var length = close + 2 - i;
-                var path = ParsePath(raw.Trim(), i, errors);
+                pathErrors.Clear();
+                var path = ParsePath(raw.Trim(), i, pathErrors);
+                pathErrors.ForEach(Error);
                 if (path is not null)
                 {
                     parts.Add(new VariablePart(path, raw, raw.Length != raw.Trim().Length, i, length));
@@ -64,7 +96,7 @@ public static class TemplateParser
 
             if (At(text, i, "}}"))
             {
-                errors.Add(new TemplateError(
+                Error(new TemplateError(
                     TemplateErrorKind.UnbalancedBraces, i, "}}", "'}}' has no opening '{{'."));
             }
 
@@ -78,8 +110,23 @@ public static class TemplateParser
         }
 
         FlushLiteral(text.Length);
+        if (errorCount > MaxErrors)
+        {
+            errors.Add(new TemplateError(TemplateErrorKind.UnbalancedBraces, text.Length, "",
+                $"{errorCount - MaxErrors} more template errors are not listed."));
+        }
+
         return new Template(text, parts, errors);
     }
+
+    private const int NotSearched = int.MinValue;
+
+    /// <summary>
+    /// The first <paramref name="token"/> at or after <paramref name="from"/>, reusing <paramref name="known"/> (an
+    /// earlier answer for a smaller start) while it is still ahead; -1 stays -1 (there is none further on).
+    /// </summary>
+    private static int NextAtOrAfter(string text, string token, int from, int known) =>
+        known == -1 || known >= from ? known : text.IndexOf(token, from, StringComparison.Ordinal);
 
     /// <summary>Parses <c>item.a.b[0]</c> (no braces). Null with an error when it is not a valid path.</summary>
     public static ValuePath? ParsePath(string expression, int offset, List<TemplateError> errors)

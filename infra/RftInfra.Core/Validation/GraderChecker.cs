@@ -108,9 +108,12 @@ public sealed partial class GraderChecker(string file, SourceMap positions, RftC
         var field = $"'{template.FieldPath}'";
         foreach (var error in template.Parsed.Errors)
         {
-            diagnostics.Add(error.Kind == TemplateErrorKind.UnknownNamespace
-                ? GraderDiagnostics.TemplateNamespace(file, at, field, error.Message)
-                : GraderDiagnostics.TemplateSyntax(file, at, field, error.Message));
+            diagnostics.Add(error.Kind switch
+            {
+                TemplateErrorKind.UnknownNamespace => GraderDiagnostics.TemplateNamespace(file, at, field, error.Message),
+                TemplateErrorKind.TooLong => GraderDiagnostics.TemplateTooLong(file, at, field, error.Message),
+                _ => GraderDiagnostics.TemplateSyntax(file, at, field, error.Message),
+            });
         }
 
         foreach (var variable in template.Parsed.Variables)
@@ -398,7 +401,9 @@ public sealed partial class GraderChecker(string file, SourceMap positions, RftC
         // The grader engine's parser, syntax only, so validation and scoring can never disagree on a formula.
         if (Formula.TryParse(formula, graderNames: null, out var error) is not { } parsed)
         {
-            diagnostics.Add(GraderDiagnostics.FormulaSyntax(file, at, formula, error!.ToString()));
+            diagnostics.Add(error!.OverLimit
+                ? GraderDiagnostics.FormulaOverLimit(file, at, $"'{SourceMap.Child(path, "calculate_output")}'", formula, error)
+                : GraderDiagnostics.FormulaSyntax(file, at, formula, error.ToString()));
             return;
         }
 

@@ -1,4 +1,6 @@
 using RftInfra.Core.Diagnostics;
+using RftInfra.Core.Graders.Evaluation;
+using RftInfra.Core.Templates;
 using RftInfra.Core.Text;
 using static RftInfra.Core.Diagnostics.DiagnosticSeverity;
 
@@ -57,6 +59,10 @@ public static class GraderDiagnostics
         "Grader never reads the model output", "Reference {{sample.output_text}} (or sample.output_json) in input or reference, or every sample gets the same reward.");
     public static readonly DiagnosticDescriptor InvalidSamplingParamDescriptor = new("RFT124", Error,
         "score_model sampling_params value is invalid", "Use reasoning_effort low/medium/high, temperature 0–2, top_p 0–1, a positive max_completions_tokens.");
+    public static readonly DiagnosticDescriptor FormulaOverLimitDescriptor = new("RFT130", Error,
+        "multi calculate_output is too long or nests too deep", $"Keep calculate_output under {Formula.MaxLength} characters and {Formula.MaxDepth} levels of nesting (docs/limits-grading.md).");
+    public static readonly DiagnosticDescriptor TemplateTooLongDescriptor = new("RFT131", Error,
+        "Template is too long", $"Keep each template under {TemplateParser.MaxLength} characters: put long reference text in the dataset rows and read it with {{{{item.key}}}} (docs/limits-grading.md).");
 
     public static IReadOnlyList<DiagnosticDescriptor> All =>
     [
@@ -66,6 +72,7 @@ public static class GraderDiagnostics
         PythonNoGradeDescriptor, TemplateSyntaxDescriptor, TemplateNamespaceDescriptor, TemplateSpacesDescriptor,
         LabelModelTopLevelDescriptor, EndpointPreviewDescriptor, InvalidRangeDescriptor, InvalidLabelsDescriptor,
         InvalidRoleDescriptor, UnusedChildDescriptor, IgnoresSampleDescriptor, InvalidSamplingParamDescriptor,
+        FormulaOverLimitDescriptor, TemplateTooLongDescriptor,
     ];
 
     public static readonly ShapeFindings Findings = new(UnknownField, MissingField, WrongType);
@@ -113,7 +120,13 @@ public static class GraderDiagnostics
                 $"evaluation_metric '{metric}' is not one the service knows.{EditDistance.DidYouMean(metric, EvaluationMetrics)}");
 
     public static Diagnostic FormulaSyntax(string file, SourcePosition at, string formula, string problem) =>
-        FormulaSyntaxDescriptor.Create(file, at, $"calculate_output \"{formula}\" does not parse: {problem}");
+        FormulaSyntaxDescriptor.Create(file, at, $"calculate_output \"{Formula.Excerpt(formula)}\" does not parse: {problem}");
+
+    public static Diagnostic FormulaOverLimit(string file, SourcePosition at, string field, string formula, FormulaError error) =>
+        FormulaOverLimitDescriptor.Create(file, at, $"{field} \"{Formula.Excerpt(formula)}\" is over a limit at {error}");
+
+    public static Diagnostic TemplateTooLong(string file, SourcePosition at, string field, string message) =>
+        TemplateTooLongDescriptor.Create(file, at, $"In {field}: {message}");
 
     public static Diagnostic FormulaUnknownName(string file, SourcePosition at, string name, IReadOnlyList<string> graders) =>
         FormulaUnknownNameDescriptor.Create(file, at,

@@ -36,17 +36,37 @@ public class EmulatorAuthTests
         Assert.Equal(200, (int)response.StatusCode);
     }
 
-    [Fact]
-    public async Task AnyBearerToken_IsAcceptedOnlyWhenConfigured()
+    [Theory]
+    [InlineData(true, 200)]
+    [InlineData(false, 401)]
+    public async Task AnyBearerToken_IsAcceptedOnlyWhenConfigured(bool acceptAnyBearerToken, int expectedStatus)
     {
-        await using var emulator = await TestEmulator.StartAsync(o => o with { AcceptAnyBearerToken = true });
+        await using var emulator = await TestEmulator.StartAsync(o => o with { AcceptAnyBearerToken = acceptAnyBearerToken });
         using var http = new HttpClient { BaseAddress = emulator.Server.BaseUrl };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "eyJ0eXAiOiJKV1QifQ.entra.token");
 
         using var response = await http.GetAsync("/openai/v1/files");
-        Assert.Equal(200, (int)response.StatusCode);
         var body = TestEmulator.Parse(await response.Content.ReadAsStringAsync());
-        Assert.Equal("list", body["object"]!.GetValue<string>());
-        Assert.IsType<JsonArray>(body["data"]);
+        Assert.Equal(expectedStatus, (int)response.StatusCode);
+        if (acceptAnyBearerToken)
+        {
+            Assert.Equal("list", body["object"]!.GetValue<string>());
+            Assert.IsType<JsonArray>(body["data"]);
+        }
+        else
+        {
+            TestEmulator.AssertError(401, "401", ((int)response.StatusCode, body));
+        }
+    }
+
+    [Fact]
+    public async Task AnyBearerToken_StillNeedsAToken()
+    {
+        await using var emulator = await TestEmulator.StartAsync(o => o with { AcceptAnyBearerToken = true });
+        using var http = new HttpClient { BaseAddress = emulator.Server.BaseUrl };
+        http.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", "Bearer ");
+
+        using var response = await http.GetAsync("/openai/v1/files");
+        TestEmulator.AssertError(401, "401", ((int)response.StatusCode, TestEmulator.Parse(await response.Content.ReadAsStringAsync())));
     }
 }

@@ -136,6 +136,31 @@ public class EmulatorFaultTests
     }
 
     [Fact]
+    public async Task LateResponse_AppliesTheRequest_AndAnswersOnlyAfterTheDelay()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        var training = await emulator.ProcessedFile();
+        var validation = await emulator.ProcessedFile();
+        emulator.Server.Faults.SetRules([new FaultRule { Method = "POST", Path = Jobs, First = 2, Fault = FaultKind.LateResponse, LatencyMs = 1200 }]);
+
+        // A caller that gives up first sees a timeout, but the job exists.
+        using var impatient = emulator.FreshHttp();
+        impatient.Timeout = TimeSpan.FromMilliseconds(300);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => emulator.Send(HttpMethod.Post, Jobs, TestEmulator.JobBody(training, validation, new JsonObject { ["spec"] = "x" }), impatient));
+        var (_, list) = await emulator.Get($"{Jobs}?metadata[spec]=x");
+        Assert.Single(list!["data"]!.AsArray());
+        Assert.Equal(FaultKind.LateResponse, emulator.Server.Requests.Single(r => r.Method == "POST" && r.Path == Jobs).Fault);
+
+        // A caller that waits gets the whole answer, late.
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var (status, job) = await emulator.Send(HttpMethod.Post, Jobs, TestEmulator.JobBody(training, validation, new JsonObject { ["spec"] = "y" }));
+        Assert.True(started.ElapsedMilliseconds >= 1100, $"answered after {started.ElapsedMilliseconds} ms");
+        Assert.Equal(200, status);
+        Assert.StartsWith("ftjob-", job!["id"]!.GetValue<string>());
+    }
+
+    [Fact]
     public void RulesFile_ParsesEveryFaultKind()
     {
         var rules = FaultRulesFile.Parse("""
@@ -146,22 +171,27 @@ public class EmulatorFaultTests
                 { "path": "/openai/v1/files*", "nth": [3, 4], "fault": "dropConnection" },
                 { "path": "*", "every": 5, "fault": "latency", "latencyMs": 200 },
                 { "method": "POST", "path": "/openai/v1/fine_tuning/jobs", "nth": [1], "fault": "responseLost" },
+                { "method": "POST", "path": "/openai/v1/fine_tuning/jobs", "nth": [2], "fault": "lateResponse", "latencyMs": 5000 },
               ]
             }
             """, "faults.json");
 
-        Assert.Equal([FaultKind.Status, FaultKind.DropConnection, FaultKind.Latency, FaultKind.ResponseLost], rules.Select(r => r.Fault));
+        Assert.Equal(
+            [FaultKind.Status, FaultKind.DropConnection, FaultKind.Latency, FaultKind.ResponseLost, FaultKind.LateResponse],
+            rules.Select(r => r.Fault));
         Assert.Equal(429, rules[0].Status);
         Assert.Equal(1, rules[0].RetryAfterSeconds);
         Assert.Equal([3, 4], rules[1].Nth!);
         Assert.Equal(200, rules[2].LatencyMs);
+        Assert.Equal(5000, rules[4].LatencyMs);
     }
 
     [Theory]
     [InlineData("""{"rules":[{"path":"*","fault":"explode"}]}""", "faults.json(1)")]
     [InlineData("""{"rules":[{"path":"*","sometimes":true}]}""", "faults.json(1)")]
     [InlineData("""{"rules":[{"path":"*","fault":"status","status":200}]}""", "rules[0]: 'status' 200")]
-    [InlineData("""{"rules":[{"path":"*","fault":"latency"}]}""", "latencyMs")]
+    [InlineData("""{"rules":[{"path":"*","fault":"latency"}]}""", "a latency fault needs 'latencyMs'")]
+    [InlineData("""{"rules":[{"path":"*","fault":"lateResponse"}]}""", "a lateResponse fault needs 'latencyMs'")]
     [InlineData("""{}""", "no 'rules' array")]
     [InlineData("""not json""", "faults.json(1)")]
     public void RulesFile_BadInput_NamesFileAndFix(string json, string expected)

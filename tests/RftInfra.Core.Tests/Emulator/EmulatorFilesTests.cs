@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using RftInfra.Core.Emulator;
 
 namespace RftInfra.Core.Tests.Emulator;
 
@@ -69,6 +70,39 @@ public class EmulatorFilesTests
         var (status, body) = await emulator.Upload(TestEmulator.Jsonl);
         TestEmulator.AssertError(400, "quotaExceeded", (status, body));
         Assert.Contains("maximum is 2", body["error"]!["message"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Upload_OverDefaultFileQuota_CountsEveryPurpose()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        Assert.Equal(50, emulator.Server.Options.MaxFiles);
+        for (var i = 0; i < 50; i++)
+        {
+            Assert.Equal(200, (await emulator.Upload("x", purpose: i % 2 == 0 ? "batch" : "assistants")).Status);
+        }
+
+        foreach (var purpose in new[] { "batch", "fine-tune" })
+        {
+            var (status, body) = await emulator.Upload(TestEmulator.Jsonl, purpose);
+            TestEmulator.AssertError(400, "quotaExceeded", (status, body));
+            Assert.Contains("maximum is 50", body["error"]!["message"]!.GetValue<string>());
+        }
+
+        Assert.Equal(50, (await emulator.Get("/openai/v1/files")).Body!["data"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task Upload_OverTotalBytesQuota_AnswersQuotaExceeded()
+    {
+        Assert.Equal(1L << 30, new EmulatorOptions().MaxTotalFileBytes);   // 1 GB per resource (rft-api.md §1.3)
+        await using var emulator = await TestEmulator.StartAsync(o => o with { MaxTotalFileBytes = 150 });
+        Assert.Equal(200, (await emulator.Upload(new string('a', 100), purpose: "batch")).Status);
+
+        var (status, body) = await emulator.Upload(new string('b', 51), purpose: "batch");
+        TestEmulator.AssertError(400, "quotaExceeded", (status, body));
+        Assert.Contains("maximum in total is 150 bytes", body["error"]!["message"]!.GetValue<string>());
+        Assert.Equal(200, (await emulator.Upload(new string('c', 50), purpose: "batch")).Status);
     }
 
     [Fact]

@@ -110,12 +110,50 @@ public class EmulatorJobsTests
     [Fact]
     public async Task Create_OverQueuedQuota_AnswersQuotaExceeded()
     {
-        await using var emulator = await TestEmulator.StartAsync(o => o with { MaxQueuedJobs = 1 });
+        // The default options: 1 running + 20 waiting jobs per resource (rft-api.md §1.9).
+        await using var emulator = await TestEmulator.StartAsync();
+        Assert.Equal(20, emulator.Server.Options.MaxQueuedJobs);
         var training = await emulator.ProcessedFile();
         var validation = await emulator.ProcessedFile();
-        Assert.Equal(200, (await emulator.Post(Jobs, TestEmulator.JobBody(training, validation))).Status);
+        var first = await emulator.Post(Jobs, TestEmulator.JobBody(training, validation));
+        Assert.Equal(200, first.Status);
+        emulator.Time.Advance(TestEmulator.Pace);
+        Assert.Equal("running", await emulator.JobStatus(first.Body!["id"]!.GetValue<string>()));   // the running one is not queued
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.Equal(200, (await emulator.Post(Jobs, TestEmulator.JobBody(training, validation))).Status);
+        }
 
-        TestEmulator.AssertError(400, "quotaExceeded", await emulator.Post(Jobs, TestEmulator.JobBody(training, validation)));
+        var refused = await emulator.Post(Jobs, TestEmulator.JobBody(training, validation));
+        TestEmulator.AssertError(400, "quotaExceeded", refused);
+        Assert.Contains("maximum is 20", refused.Body!["error"]!["message"]!.GetValue<string>());
+        var (_, list) = await emulator.Get(Jobs + "?limit=100");
+        Assert.Equal(21, list!["data"]!.AsArray().Count);   // the refused create made no job
+    }
+
+    [Fact]
+    public async Task Create_OverTotalJobQuota_AnswersQuotaExceededUntilAJobIsDeleted()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        Assert.Equal(100, emulator.Server.Options.MaxJobs);
+        var training = await emulator.ProcessedFile();
+        var validation = await emulator.ProcessedFile();
+        string? last = null;
+        for (var i = 0; i < 100; i++)
+        {
+            var (status, job) = await emulator.Post(Jobs, TestEmulator.JobBody(training, validation));
+            Assert.Equal(200, status);
+            last = job!["id"]!.GetValue<string>();
+            Assert.Equal(200, (await emulator.Post($"{Jobs}/{last}/cancel")).Status);   // finished jobs count too
+        }
+
+        var refused = await emulator.Post(Jobs, TestEmulator.JobBody(training, validation));
+        TestEmulator.AssertError(400, "quotaExceeded", refused);
+        Assert.Contains("maximum is 100", refused.Body!["error"]!["message"]!.GetValue<string>());
+
+        var (deleted, _) = await emulator.Send(HttpMethod.Delete, $"/openai/fine_tuning/jobs/{last}?api-version=2025-04-01-preview");
+        Assert.Equal(204, deleted);
+        Assert.Equal(200, (await emulator.Post(Jobs, TestEmulator.JobBody(training, validation))).Status);
     }
 
     [Theory]

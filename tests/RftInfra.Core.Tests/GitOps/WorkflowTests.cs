@@ -38,14 +38,15 @@ public class WorkflowTests
              "audience", "auth-type"],
             "github.com/Azure/login/blob/6dea23c36d970fc570470cc51088bf2f9e6efef8/action.yml"),
 
-        // pulumi/actions README @012e6fd6 ("Migrating from v5": v6) and action.yml @4ddd4329 (node20).
-        ["pulumi/actions@v6"] = (
-            ["command", "stack-name", "work-dir", "cloud-url", "comment-on-pr", "comment-on-summary", "github-token", "refresh",
-             "secrets-provider", "color", "log-verbosity", "log-flow", "debug", "config-map", "diff", "comment-on-pr-number",
-             "edit-pr-comment", "expect-no-changes", "message", "parallel", "policyPacks", "policyPackConfigs", "pulumi-version",
-             "pulumi-version-file", "remove", "replace", "target", "target-dependents", "upsert", "exclude-protected",
-             "suppress-outputs", "suppress-progress", "omit-stdout", "plan", "always-include-summary", "continue-on-error"],
-            "github.com/pulumi/actions/blob/012e6fd65fe1310b6341ed34de16d479c2e1b3f1/README.md"),
+        // pulumi/actions action.yml @8e5e406f (tag v7 = v7.0.0, runs node24).
+        ["pulumi/actions@v7"] = (
+            ["command", "stack-name", "pulumi-version", "pulumi-version-file", "work-dir", "comment-on-pr", "comment-on-pr-number",
+             "comment-on-summary", "github-token", "cloud-url", "secrets-provider", "parallel", "message", "config-map",
+             "expect-no-changes", "diff", "replace", "exclude", "exclude-dependents", "target", "target-dependents", "policyPacks",
+             "policyPackConfigs", "refresh", "upsert", "remove", "edit-pr-comment", "color", "exclude-protected", "plan",
+             "suppress-outputs", "suppress-progress", "always-include-summary", "continue-on-error", "log-verbosity", "log-flow",
+             "debug"],
+            "github.com/pulumi/actions/blob/8e5e406f4007fca908480587cb9893c07090f58d/action.yml"),
 
         // pulumi/auth-actions action.yml @1ae13f1a; v1 usage in public workflows passes organization and
         // requested-token-type (the two inputs used here).
@@ -168,6 +169,16 @@ public class WorkflowTests
         Assert.Contains(Core.GitOps.PreviewSummaryOptions.Marker, text, StringComparison.Ordinal);
         Assert.Contains("pulumi preview --stack \"$DEV_STACK\" --json", text, StringComparison.Ordinal);
         Assert.Contains("validate --format sarif", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PullRequestRunsBothTestSuites()
+    {
+        // On GitHub the registry serves the Pulumi packages, so the Pulumi.Testing suite runs there too.
+        var runs = Steps(Load("pull-request.yml")).Select(s => Scalar(s.Step, "run")).OfType<string>().ToList();
+
+        Assert.Contains(runs, r => r.Trim() == "dotnet test tests/RftInfra.Core.Tests");
+        Assert.Contains(runs, r => r.Trim() == "dotnet test tests/RftInfra.Tests");
     }
 
     private static IEnumerable<(string Job, YamlMappingNode Step)> Steps(YamlMappingNode root)

@@ -101,6 +101,7 @@ public class GradeCommandTests
     public async Task Plot_WritesAPng()
     {
         using var files = Capital();
+        Directory.CreateDirectory(Path.Combine(files.Root, "out")); // rft grade creates no directories
         var (_, stderr, exit) = await CliRunner.Rft("grade", "--root", files.Root, "--grader", "graders/capital.json",
             "--data", "data/train.jsonl", "--sample-text", "Paris", "--plot", "out/rewards.png");
 

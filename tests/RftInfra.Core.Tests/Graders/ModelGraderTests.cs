@@ -91,13 +91,16 @@ public class ModelGraderTests
     }
 
     [Fact]
-    public async Task ScoreModel_ClientFailure_IsServerErrorScoredZero()
+    public async Task ScoreModel_ClientFailure_IsNotScoredAndNamesTheServerError()
     {
+        // A call that failed says nothing about the sample: no made-up 0, and the error stays visible.
         var result = await Grade(ScoreModel, new FakeClient("", failure: new HttpRequestException("503 from the endpoint")));
-        Assert.Equal(0, result.Reward);
+        Assert.Null(result.Reward);
         var error = Assert.Single(result.Errors);
         Assert.Equal(GraderErrorKinds.ModelServer, error.Kind);
+        Assert.Same(error, result.CallFailure);
         Assert.Contains("503", error.Message);
+        Assert.StartsWith("the grader model call failed: ", result.NotScoredReason);
     }
 
     [Fact]

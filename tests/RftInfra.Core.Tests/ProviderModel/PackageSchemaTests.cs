@@ -24,7 +24,8 @@ public class PackageSchemaTests
         var resource = Schema["resources"]![token]!.AsObject();
 
         Assert.Equal(type.Inputs.Select(i => i.Name), resource["inputProperties"]!.AsObject().Select(p => p.Key));
-        Assert.Equal(type.Outputs.Select(o => o.Name), resource["properties"]!.AsObject().Select(p => p.Key));
+        var replacingInputsThatAreNoOutputs = type.Inputs.Where(i => i.ReplaceOnChanges && type.Outputs.All(o => o.Name != i.Name)).Select(i => i.Name);
+        Assert.Equal(type.Outputs.Select(o => o.Name).Concat(replacingInputsThatAreNoOutputs), resource["properties"]!.AsObject().Select(p => p.Key));
         Assert.Equal(type.Inputs.Where(i => i.Required).Select(i => i.Name), resource["requiredInputs"]!.AsArray().Select(n => n!.GetValue<string>()));
         Assert.Equal(type.Outputs.Where(o => o.Required).Select(o => o.Name), resource["required"]!.AsArray().Select(n => n!.GetValue<string>()));
         foreach (var (_, spec) in resource["inputProperties"]!.AsObject())
@@ -46,6 +47,35 @@ public class PackageSchemaTests
         Assert.Equal("pulumi.json#/Any", inputs["grader"]!["$ref"]!.GetValue<string>());
         Assert.Equal("string", inputs["metadata"]!["additionalProperties"]!["type"]!.GetValue<string>());
         Assert.Equal("integer", inputs["seed"]!["type"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("rft:index:TrainingFile")]
+    [InlineData("rft:index:Grader")]
+    [InlineData("rft:index:FineTuningJob")]
+    public void Build_ReplaceOnChanges_IsUnderProperties_ForExactlyTheReplacingInputs(string token)
+    {
+        // Pulumi reads replaceOnChanges from "properties" (the resource's state), not from "inputProperties".
+        var type = RftResourceTypes.Find(token)!;
+        var properties = Schema["resources"]![token]!["properties"]!.AsObject();
+
+        var flagged = properties.Where(p => p.Value!["replaceOnChanges"]?.GetValue<bool>() == true).Select(p => p.Key).Order(StringComparer.Ordinal);
+        Assert.Equal(type.Inputs.Where(i => i.ReplaceOnChanges).Select(i => i.Name).Order(StringComparer.Ordinal), flagged);
+    }
+
+    [Fact]
+    public void Build_JobProperties_ReplaceOnModelGraderAndHashes_NotOnMetadataOrStatus()
+    {
+        var properties = Schema["resources"]!["rft:index:FineTuningJob"]!["properties"]!;
+
+        Assert.True(properties["model"]!["replaceOnChanges"]!.GetValue<bool>());
+        Assert.True(properties["grader"]!["replaceOnChanges"]!.GetValue<bool>());
+        Assert.True(properties["trainingFileHash"]!["replaceOnChanges"]!.GetValue<bool>());
+        Assert.Null(properties["status"]!["replaceOnChanges"]);
+        Assert.Null(properties["metadata"]);
+        Assert.Null(properties["trainingFileId"]);
+        // An input listed under properties is never a required output.
+        Assert.DoesNotContain("grader", Schema["resources"]!["rft:index:FineTuningJob"]!["required"]!.AsArray().Select(n => n!.GetValue<string>()));
     }
 
     [Fact]

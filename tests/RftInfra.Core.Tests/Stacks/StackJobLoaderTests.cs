@@ -53,6 +53,10 @@ public sealed class StackJobLoaderTests : IDisposable
         Assert.Equal(expectedHash, capital.TrainingFile.Sha256);
         Assert.Equal(new DeploySettings("GlobalStandard", 1), capital.Deploy);
         Assert.Equal("graders/capital-match.json", capital.GraderPath);
+        // The file has "$schema" for editors; the grader the provider sends the service must not (it refuses unknown fields).
+        Assert.Contains("\"$schema\"", File.ReadAllText(Path.Combine(RepositoryRoot, "graders/capital-match.json")));
+        Assert.False(capital.Grader.ContainsKey("$schema"));
+        Assert.Equal(["input", "name", "operation", "reference", "type"], capital.Grader.Select(p => p.Key).Order(StringComparer.Ordinal));
         Assert.Equal("capital-qa", capital.Declaration["name"]!.GetValue<string>());
         Assert.Equal(42, capital.Seed);
         Assert.Equal("globalstandard", capital.TrainingType);

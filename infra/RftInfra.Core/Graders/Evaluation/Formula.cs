@@ -2,8 +2,11 @@ using System.Globalization;
 
 namespace RftInfra.Core.Graders.Evaluation;
 
-/// <summary>A calculate_output problem at a 1-based column of the formula.</summary>
-public sealed record FormulaError(int Column, string Message)
+/// <summary>
+/// A calculate_output problem at a 1-based column of the formula. <see cref="OverLimit"/> marks a formula that is
+/// too long or nests too deep (<see cref="Formula.MaxLength"/>, <see cref="Formula.MaxDepth"/>), not a syntax error.
+/// </summary>
+public sealed record FormulaError(int Column, string Message, bool OverLimit = false)
 {
     public override string ToString() => $"column {Column}: {Message}";
 }
@@ -13,7 +16,8 @@ public sealed record FormulaError(int Column, string Message)
 /// parentheses, unary minus and the functions min, max (two or more arguments), abs, floor, ceil, exp, sqrt,
 /// log (one argument; log is the natural logarithm). Precedence from loosest: <c>+ -</c>, <c>* /</c>, unary
 /// minus, <c>^</c> (right-associative, so <c>2^3^2</c> = 2^9 and <c>-2^2</c> = -4, as in Python, which the
-/// service is written in).
+/// service is written in). Hostile input is bounded: at most <see cref="MaxLength"/> characters and
+/// <see cref="MaxDepth"/> levels of nesting (docs/limits-grading.md), so neither parsing nor evaluating can overflow the stack.
 /// </summary>
 public sealed class Formula
 {
@@ -30,6 +34,21 @@ public sealed class Formula
     };
 
     public static IReadOnlyCollection<string> FunctionNames => Functions.Keys;
+
+    /// <summary>
+    /// Longest formula accepted, in characters. The kit's own bound (the service documents none): a weighted sum of
+    /// a hundred graders fits many times over, and a hostile one cannot make the parser or the messages huge.
+    /// </summary>
+    public const int MaxLength = 4096;
+
+    /// <summary>
+    /// Deepest nesting accepted: parentheses, function calls, unary signs and <c>^</c> chains each add a level. The
+    /// parser and the evaluator recurse once per level, so this bound is what keeps them far from a stack overflow.
+    /// </summary>
+    public const int MaxDepth = 64;
+
+    /// <summary>The formula as shown in messages: at most 80 characters, so a huge one cannot flood a finding.</summary>
+    public static string Excerpt(string text) => text.Length <= 80 ? text : text[..80] + $"… ({text.Length} characters)";
 
     private readonly Node _root;
 
@@ -51,6 +70,13 @@ public sealed class Formula
     /// </summary>
     public static Formula? TryParse(string text, IReadOnlyCollection<string>? graderNames, out FormulaError? error)
     {
+        if (text.Length > MaxLength)
+        {
+            error = new FormulaError(MaxLength + 1,
+                $"the formula is {text.Length} characters long; the limit is {MaxLength}.", OverLimit: true);
+            return null;
+        }
+
         var parser = new Parser(text, graderNames);
         try
         {
@@ -88,19 +114,31 @@ public sealed class Formula
         public override double Evaluate(IReadOnlyDictionary<string, double> rewards) => -Operand.Evaluate(rewards);
     }
 
-    private sealed record BinaryNode(char Operator, Node Left, Node Right) : Node
+    private sealed record PowerNode(Node Base, Node Exponent) : Node
+    {
+        public override double Evaluate(IReadOnlyDictionary<string, double> rewards) =>
+            Math.Pow(Base.Evaluate(rewards), Exponent.Evaluate(rewards));
+    }
+
+    /// <summary>A left-associative run <c>a + b - c</c> (or <c>* /</c>) kept flat, so a long sum is evaluated by a loop, not by recursion.</summary>
+    private sealed record ChainNode(Node First, IReadOnlyList<(char Operator, Node Operand)> Rest) : Node
     {
         public override double Evaluate(IReadOnlyDictionary<string, double> rewards)
         {
-            var (l, r) = (Left.Evaluate(rewards), Right.Evaluate(rewards));
-            return Operator switch
+            var value = First.Evaluate(rewards);
+            foreach (var (op, operand) in Rest)
             {
-                '+' => l + r,
-                '-' => l - r,
-                '*' => l * r,
-                '/' => r == 0 ? double.NaN : l / r,
-                _ => Math.Pow(l, r),
-            };
+                var r = operand.Evaluate(rewards);
+                value = op switch
+                {
+                    '+' => value + r,
+                    '-' => value - r,
+                    '*' => value * r,
+                    _ => r == 0 ? double.NaN : value / r,
+                };
+            }
+
+            return value;
         }
     }
 
@@ -119,6 +157,7 @@ public sealed class Formula
     private sealed class Parser(string text, IReadOnlyCollection<string>? graderNames)
     {
         private int _pos;
+        private int _depth;
 
         public List<string> UsedNames { get; } = [];
 
@@ -144,40 +183,41 @@ public sealed class Formula
 
         private Node ParseSum()
         {
-            var node = ParseProduct();
+            Enter();
+            var first = ParseProduct();
+            var rest = new List<(char, Node)>();
             while (Peek() is '+' or '-')
             {
                 var op = text[_pos++];
-                node = new BinaryNode(op, node, ParseProduct());
+                rest.Add((op, ParseProduct()));
             }
 
-            return node;
+            _depth--;
+            return rest.Count == 0 ? first : new ChainNode(first, rest);
         }
 
         private Node ParseProduct()
         {
-            var node = ParseUnary();
+            var first = ParseUnary();
+            var rest = new List<(char, Node)>();
             while (Peek() is '*' or '/')
             {
                 var op = text[_pos++];
-                node = new BinaryNode(op, node, ParseUnary());
+                rest.Add((op, ParseUnary()));
             }
 
-            return node;
+            return rest.Count == 0 ? first : new ChainNode(first, rest);
         }
 
         private Node ParseUnary()
         {
-            if (Peek() == '-')
+            if (Peek() is '-' or '+')
             {
-                _pos++;
-                return new NegateNode(ParseUnary());
-            }
-
-            if (Peek() == '+')
-            {
-                _pos++;
-                return ParseUnary();
+                var negate = text[_pos++] == '-';
+                Enter();
+                var operand = ParseUnary();
+                _depth--;
+                return negate ? new NegateNode(operand) : operand;
             }
 
             return ParsePower();
@@ -190,10 +230,23 @@ public sealed class Formula
             {
                 _pos++;
                 // The exponent may itself be negative (2^-1) or another power (right-associative).
-                node = new BinaryNode('^', node, ParseUnary());
+                Enter();
+                node = new PowerNode(node, ParseUnary());
+                _depth--;
             }
 
             return node;
+        }
+
+        /// <summary>One level deeper (a parenthesis, call argument, sign or exponent); past <see cref="MaxDepth"/> a limit error.</summary>
+        private void Enter()
+        {
+            if (++_depth > MaxDepth)
+            {
+                throw new FormulaException(new FormulaError(_pos + 1,
+                    $"the formula nests deeper than {MaxDepth} levels (parentheses, function calls, signs and ^ each add one); write it flatter.",
+                    OverLimit: true));
+            }
         }
 
         private Node ParsePrimary()

@@ -48,4 +48,14 @@ public sealed record GradeResult(
 
     public static GradeResult NotScored(string reason, IReadOnlyList<RenderedPrompt>? prompts = null) =>
         new(null, [], [], prompts ?? [], reason);
+
+    /// <summary>
+    /// The grader model could not be asked (no answer, HTTP 401, a missing deployment…): a failure of this run, not
+    /// of the sample, so the row is not scored (no made-up 0) and the error says why.
+    /// </summary>
+    public static GradeResult CallFailed(GradeError error, IReadOnlyList<RenderedPrompt>? prompts = null) =>
+        new(null, [], [error], prompts ?? [], $"the grader model call failed: {error.Message}");
+
+    /// <summary>The error of a model call that failed (see <see cref="CallFailed"/>), also inside a multi grader; null otherwise.</summary>
+    public GradeError? CallFailure => Reward is null ? Errors.FirstOrDefault(e => e.Kind == GraderErrorKinds.ModelServer) : null;
 }

@@ -138,7 +138,7 @@ public sealed class GraderEngine : IAsyncDisposable
             ScoreResponseFormat(), cancellationToken);
         if (error is not null)
         {
-            return GradeResult.Failed(error, [prompt]);
+            return error.Kind == GraderErrorKinds.ModelServer ? GradeResult.CallFailed(error, [prompt]) : GradeResult.Failed(error, [prompt]);
         }
 
         if (answer!["result"] is not JsonValue result || result.GetValueKind() != JsonValueKind.Number)
@@ -169,7 +169,7 @@ public sealed class GraderEngine : IAsyncDisposable
             LabelResponseFormat(grader.Labels), cancellationToken);
         if (error is not null)
         {
-            return GradeResult.Failed(error, [prompt]);
+            return error.Kind == GraderErrorKinds.ModelServer ? GradeResult.CallFailed(error, [prompt]) : GradeResult.Failed(error, [prompt]);
         }
 
         if (answer!["result"] is not JsonValue v || !v.TryGetValue(out string? label) || !grader.Labels.Contains(label))
@@ -226,7 +226,7 @@ public sealed class GraderEngine : IAsyncDisposable
         if (formula is null)
         {
             return GradeResult.Failed(new GradeError(GraderErrorKinds.FormulaParse, grader.Name,
-                $"calculate_output \"{grader.CalculateOutput}\": {formulaError}"));
+                $"calculate_output \"{Formula.Excerpt(grader.CalculateOutput)}\": {formulaError}"));
         }
 
         var subRewards = new List<KeyValuePair<string, double?>>();
@@ -259,7 +259,7 @@ public sealed class GraderEngine : IAsyncDisposable
         if (!double.IsFinite(total))
         {
             errors.Add(new GradeError(GraderErrorKinds.Other, grader.Name,
-                $"calculate_output \"{grader.CalculateOutput}\" is not a finite number for these rewards ({Describe(values)})"));
+                $"calculate_output \"{Formula.Excerpt(grader.CalculateOutput)}\" is not a finite number for these rewards ({Describe(values)})"));
             total = 0;
         }
 

@@ -115,12 +115,16 @@ public static class GraderTestRunner
         }
 
         // Tests that cannot be scored offline are one warning per reason, at the first such line.
+        // A grader model call that failed (wrong key, no answer) is an error of the run, not a test left for later.
         foreach (var group in outcomes.Where(o => !o.Result.IsScored).GroupBy(o => o.Result.NotScoredReason))
         {
-            diagnostics.Add(new Diagnostic(GradeCodes.GraderTestNotScored, DiagnosticSeverity.Warning, displayTests,
+            var callFailed = group.First().Result.CallFailure is not null;
+            diagnostics.Add(new Diagnostic(GradeCodes.GraderTestNotScored, callFailed ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning, displayTests,
                 new SourcePosition(group.First().Line, 1),
-                $"{group.Count()} grader test(s) of {grader.Name} not run (lines {string.Join(", ", group.Select(o => o.Line))}): {group.Key}.",
-                "Run them where the grader can be scored (a model endpoint, python3)."));
+                $"{group.Count()} grader test(s) of {grader.Name} not run (lines {string.Join(", ", group.Select(o => o.Line))}): {group.Key?.TrimEnd('.')}.",
+                callFailed
+                    ? "Check --endpoint, --deployment and AZURE_OPENAI_API_KEY (or the Entra ID login) (docs/limits-grading.md)."
+                    : "Run them where the grader can be scored (a model endpoint, python3)."));
         }
 
         return new GraderTestReport(
