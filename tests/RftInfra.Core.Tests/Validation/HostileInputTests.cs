@@ -216,6 +216,31 @@ public class HostileInputTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void LinksThatStayInside_AreRead()
+    {
+        using var root = TempRoot.Clean();
+        var data = Path.Combine(root.Path, "data");
+        File.Move(Path.Combine(data, "train.jsonl"), Path.Combine(data, "real-train.jsonl"));
+        File.CreateSymbolicLink(Path.Combine(data, "train.jsonl"), "real-train.jsonl");
+        Directory.CreateDirectory(Path.Combine(root.Path, "shared"));
+        File.Move(Path.Combine(data, "valid.jsonl"), Path.Combine(root.Path, "shared/valid.jsonl"));
+        File.CreateSymbolicLink(Path.Combine(data, "valid.jsonl"), "../shared/valid.jsonl");
+        Assert.Empty(Measure("links inside the root", () => root.Validate()).Diagnostics);
+
+        // The root itself reached through a link: the files are still inside it.
+        var linkedRoot = root.Path + "-link";
+        Directory.CreateSymbolicLink(linkedRoot, root.Path);
+        try
+        {
+            Assert.Empty(RftValidator.ValidateRoot(linkedRoot).Diagnostics);
+        }
+        finally
+        {
+            Directory.Delete(linkedRoot);
+        }
+    }
+
+    [Fact]
     public void SymlinkLoop_IsRft301()
     {
         using var root = TempRoot.Clean();
