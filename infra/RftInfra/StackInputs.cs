@@ -3,6 +3,7 @@
 using Pulumi;
 using RftInfra.Core.Declarations;
 using RftInfra.Core.Diagnostics;
+using RftInfra.Core.Files;
 using RftInfra.Core.Stacks;
 
 namespace RftInfra;
@@ -25,7 +26,10 @@ public sealed record StackInputs(StackSettings Settings, IReadOnlyList<StackJob>
         IReadOnlySet<string> regions;
         try
         {
-            regions = RftCatalog.Parse(File.ReadAllText(Path.Combine(root, RftCatalog.RelativePath))).Regions.ToHashSet();
+            // The checked reader: a regular file inside the checkout, at most 1 MiB, UTF-8 (docs/limits.md).
+            var text = CheckoutFile.ReadText(Path.Combine(root, RftCatalog.RelativePath), root, CheckoutFile.DeclarationMaxBytes, out var problem)
+                ?? throw new RunException($"{RftCatalog.RelativePath}: {problem!.Message}");
+            regions = RftCatalog.Parse(text).Regions.ToHashSet();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
         {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using RftInfra.Core.Files;
 using RftInfra.Core.GitOps;
 
 namespace RftInfra.Cli.Commands;
@@ -51,14 +52,10 @@ public static class PreviewSummaryCommand
         var previews = new List<(string Stack, PreviewDigest Digest)>();
         foreach (var file in args.Files)
         {
-            string text;
-            try
+            // Regular files only (a FIFO would block), size-capped, strict UTF-8.
+            if (CheckoutFile.ReadText(file, root: null, CheckoutFile.GeneratedInputMaxBytes, out var problem) is not { } text)
             {
-                text = await File.ReadAllTextAsync(file, cancellationToken);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                await io.Error.WriteLineAsync($"{file}: error: cannot read the preview: {e.Message}");
+                await io.Error.WriteLineAsync($"{file}: error: cannot read the preview: {problem!.Message}");
                 return ExitCodes.UsageOrIo;
             }
 

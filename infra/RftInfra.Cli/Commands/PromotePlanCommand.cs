@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using RftInfra.Core.Files;
 using RftInfra.Core.Promotion;
+using RftInfra.Core.Validation;
 
 namespace RftInfra.Cli.Commands;
 
@@ -37,15 +39,16 @@ public static class PromotePlanCommand
 
     public static async Task<int> RunAsync(Arguments args, IOContext io, CancellationToken cancellationToken)
     {
-        string stackText, outputsText;
-        try
+        // Both files are read through the checked reader: regular files only, size-capped, strict UTF-8.
+        if (CheckoutFile.ReadText(args.StackFile, root: null, CheckoutFile.DeclarationMaxBytes, out var stackProblem) is not { } stackText)
         {
-            stackText = await File.ReadAllTextAsync(args.StackFile, cancellationToken);
-            outputsText = await File.ReadAllTextAsync(args.DevOutputs, cancellationToken);
+            await io.Error.WriteLineAsync(DeclarationDiagnostics.FileRefused(args.StackFile, stackProblem!).ToString());
+            return ExitCodes.UsageOrIo;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+
+        if (CheckoutFile.ReadText(args.DevOutputs, root: null, CheckoutFile.GeneratedInputMaxBytes, out var outputsProblem) is not { } outputsText)
         {
-            await io.Error.WriteLineAsync($"error: {e.Message}");
+            await io.Error.WriteLineAsync(DeclarationDiagnostics.FileRefused(args.DevOutputs, outputsProblem!).ToString());
             return ExitCodes.UsageOrIo;
         }
 

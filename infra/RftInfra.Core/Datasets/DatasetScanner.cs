@@ -1,4 +1,5 @@
 using RftInfra.Core.Diagnostics;
+using RftInfra.Core.Files;
 using RftInfra.Core.Templates;
 
 namespace RftInfra.Core.Datasets;
@@ -74,8 +75,15 @@ public static partial class DatasetScanner
         long bytes = 0;
         try
         {
-            bytes = new FileInfo(request.FilePath).Length;
-            using var lines = JsonlLineReader.OpenFile(request.FilePath, maxLineBytes);
+            // A FIFO or a device is never opened (open would block, or reading never end); size is the caller's cap.
+            if (CheckoutFile.Check(request.FilePath, root: null, long.MaxValue, out var problem) is not { } file)
+            {
+                scan.AddUnreadable(problem!.Kind == FileRefusal.Missing ? "the file does not exist." : problem.Message);
+                return scan.ToReport(0);
+            }
+
+            bytes = file.Length;
+            using var lines = new JsonlLineReader(CheckoutFile.OpenRead(file), maxLineBytes);
             scan.Run(lines, cancellationToken);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)

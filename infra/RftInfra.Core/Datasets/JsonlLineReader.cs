@@ -47,6 +47,7 @@ internal sealed class JsonlLineReader : IDisposable
     /// <summary>The length in bytes of the line last returned, also when it was <see cref="LineEnd.TooLong"/>.</summary>
     public long LineLength { get; private set; }
 
+    /// <summary>Opens a file with no checks: benchmarks only; checkout files go through CheckoutFile (see DatasetScanner).</summary>
     public static JsonlLineReader OpenFile(string path, int maxLineBytes = DefaultMaxLineBytes) =>
         new(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan),
             maxLineBytes);

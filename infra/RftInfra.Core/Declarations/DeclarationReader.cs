@@ -1,10 +1,10 @@
 using System.Globalization;
+using System.Numerics;
 using System.Text.Json.Nodes;
 using Newtonsoft.Json;
 using RftInfra.Core.Diagnostics;
 using RftInfra.Core.Validation;
-using YamlDotNet.Core;
-using YamlDotNet.Core.Events;
+using RftInfra.Core.Files;
 
 namespace RftInfra.Core.Declarations;
 
@@ -41,20 +41,16 @@ public static class DeclarationReader
     public static bool IsDeclarationFile(string path) =>
         Extensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase);
 
-    public static LoadedDocument ReadFile(string path, string displayPath)
+    /// <summary>
+    /// Reads a declaration through <see cref="CheckoutFile"/>: a regular file (inside <paramref name="root"/> when
+    /// given) of at most <see cref="CheckoutFile.DeclarationMaxBytes"/>, strict UTF-8; anything else is a finding.
+    /// </summary>
+    public static LoadedDocument ReadFile(string path, string displayPath, string? root = null)
     {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return new LoadedDocument(displayPath, null, SourceMap.Empty,
-                [DeclarationDiagnostics.FileUnreadable(displayPath, e.Message)]);
-        }
-
-        return Read(text, displayPath, IsYaml(path));
+        var text = CheckoutFile.ReadText(path, root, CheckoutFile.DeclarationMaxBytes, out var problem);
+        return text is null
+            ? new LoadedDocument(displayPath, null, SourceMap.Empty, [DeclarationDiagnostics.FileRefused(displayPath, problem!)])
+            : Read(text, displayPath, IsYaml(path));
     }
 
     public static bool IsYaml(string path) =>
@@ -70,8 +66,18 @@ public static class DeclarationReader
 
         var positions = new SourceMap();
         var diagnostics = new List<Diagnostic>();
+        if (text.IndexOf('\0') is var nul and >= 0)
+        {
+            // Newtonsoft stops at a NUL and YAML forbids it: a file with one is not the text it looks like.
+            var line = text.AsSpan(0, nul).Count('\n') + 1;
+            var column = nul - text.LastIndexOf('\n', Math.Max(0, nul - 1)) ;
+            diagnostics.Add(DeclarationDiagnostics.SyntaxError(displayPath, new SourcePosition(line, Math.Max(1, column)),
+                "The file contains a NUL character (\\0).", "Remove the NUL bytes; a declaration is plain UTF-8 text."));
+            return new LoadedDocument(displayPath, null, positions, diagnostics);
+        }
+
         var root = yaml
-            ? ReadYaml(text, displayPath, positions, diagnostics)
+            ? YamlTree.Read(text, displayPath, positions, diagnostics)
             : ReadJson(text, displayPath, positions, diagnostics);
         return new LoadedDocument(displayPath, root, positions, diagnostics);
     }
@@ -125,11 +131,7 @@ public static class DeclarationReader
                 var obj = new JsonObject();
                 while (reader.Read() && reader.TokenType != JsonToken.EndObject)
                 {
-                    if (reader.TokenType == JsonToken.Comment)
-                    {
-                        continue;
-                    }
-
+                    RejectComment(reader, lines);
                     var key = (string)reader.Value!;
                     var keyPosition = TokenStart(reader, lines);
                     var childPath = SourceMap.Child(path, key);
@@ -156,11 +158,7 @@ public static class DeclarationReader
                 var index = 0;
                 while (reader.Read() && reader.TokenType != JsonToken.EndArray)
                 {
-                    if (reader.TokenType == JsonToken.Comment)
-                    {
-                        continue;
-                    }
-
+                    RejectComment(reader, lines);
                     array.Add(ReadJsonValue(reader, lines, SourceMap.Item(path, index++), file, positions, diagnostics));
                 }
 
@@ -174,10 +172,11 @@ public static class DeclarationReader
 
             case JsonToken.String:
                 return JsonValue.Create((string)reader.Value!);
-            case JsonToken.Integer:
-                return Number(Convert.ToDouble(reader.Value, CultureInfo.InvariantCulture));
-            case JsonToken.Float:
-                return Number(Convert.ToDouble(reader.Value, CultureInfo.InvariantCulture));
+            case JsonToken.Integer or JsonToken.Float:
+                return JsonNumber(reader.Value);
+            case JsonToken.Comment:
+                RejectComment(reader, lines);
+                return null;
             case JsonToken.Boolean:
                 return JsonValue.Create((bool)reader.Value!);
             case JsonToken.Null:
@@ -185,6 +184,34 @@ public static class DeclarationReader
                 return null;
             default:
                 throw new JsonReaderException($"Unexpected token {reader.TokenType}.", path, reader.LineNumber, reader.LinePosition, null);
+        }
+    }
+
+    /// <summary>
+    /// A JSON number as the YAML reader gives it: a double when finite (an integer too big for a long, such as a
+    /// seed of 10^26, becomes its nearest double, so the range checks report it); NaN, Infinity and overflowing
+    /// spellings (1e400) become their text, so the type checks report them (RFT202) exactly as they do for YAML.
+    /// </summary>
+    private static JsonValue JsonNumber(object? value)
+    {
+        var number = value switch
+        {
+            BigInteger big => (double)big,
+            IConvertible convertible => convertible.ToDouble(CultureInfo.InvariantCulture),
+            _ => double.NaN,
+        };
+        return double.IsFinite(number)
+            ? Number(number)
+            : JsonValue.Create(Convert.ToString(value, CultureInfo.InvariantCulture) ?? "NaN");
+    }
+
+    /// <summary>Comments are not JSON: a file the service, editors and other tools read differently is a finding.</summary>
+    private static void RejectComment(JsonTextReader reader, string[] lines)
+    {
+        if (reader.TokenType == JsonToken.Comment)
+        {
+            var at = TokenStart(reader, lines);
+            throw new JsonReaderException("Comments are not allowed in JSON.", reader.Path, at.Line, at.Column, null);
         }
     }
 
@@ -252,170 +279,8 @@ public static class DeclarationReader
         return cut > 0 ? message[..cut] : message;
     }
 
-    private static JsonNode? ReadYaml(string text, string file, SourceMap positions, List<Diagnostic> diagnostics)
-    {
-        var parser = new Parser(new StringReader(text));
-        var anchors = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
-        try
-        {
-            parser.Consume<StreamStart>();
-            if (parser.Accept<StreamEnd>(out _))
-            {
-                diagnostics.Add(DeclarationDiagnostics.EmptyFile(file));
-                return null;
-            }
-
-            parser.Consume<DocumentStart>();
-            var root = ReadYamlNode(parser, "", file, positions, anchors, diagnostics);
-            parser.Consume<DocumentEnd>();
-            if (parser.Accept<DocumentStart>(out var second))
-            {
-                diagnostics.Add(DeclarationDiagnostics.SyntaxError(file, ToPosition(second.Start),
-                    "The file holds more than one YAML document.", "Keep one declaration per file (remove the '---' separator)."));
-            }
-
-            return root;
-        }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
-        {
-            // YamlDotNet's scanner throws these on some malformed input; point after the last value read.
-            diagnostics.Add(DeclarationDiagnostics.SyntaxError(file, positions.Last, "The YAML is malformed after this point.",
-                "Check brackets, braces and quotes from here on (an unclosed '[' or '{' is usual)."));
-            return null;
-        }
-        catch (YamlException e)
-        {
-            var message = e.InnerException is YamlException inner ? inner.Message : e.Message;
-            diagnostics.Add(DeclarationDiagnostics.SyntaxError(file, ToPosition(e.Start), message,
-                "Fix the YAML at this position (indentation, a missing ':' or an unclosed quote is usual)."));
-            return null;
-        }
-    }
-
     /// <summary>Deeper nesting is a finding, not a stack overflow (System.Text.Json's default limit).</summary>
     public const int MaxDepth = 64;
-
-    private static JsonNode? ReadYamlNode(
-        IParser parser, string path, string file, SourceMap positions, Dictionary<string, JsonNode?> anchors, List<Diagnostic> diagnostics,
-        int depth = 0)
-    {
-        var start = parser.Current ?? throw new YamlException("Unexpected end of the file: a value is missing.");
-        if (depth > MaxDepth)
-        {
-            throw new YamlException(start.Start, start.End, $"The YAML nests deeper than {MaxDepth} levels.");
-        }
-
-        positions.SetValue(path, ToPosition(start.Start));
-        JsonNode? node;
-        string? anchor = null;
-        switch (start)
-        {
-            case AnchorAlias alias:
-                parser.MoveNext();
-                if (!anchors.TryGetValue(alias.Value.Value, out var target))
-                {
-                    throw new YamlException(alias.Start, alias.End, $"Alias '*{alias.Value}' names no anchor defined before it.");
-                }
-
-                return target?.DeepClone();
-            case Scalar scalar:
-                parser.MoveNext();
-                anchor = scalar.Anchor.IsEmpty ? null : scalar.Anchor.Value;
-                node = ScalarValue(scalar);
-                break;
-            case SequenceStart sequence:
-            {
-                parser.MoveNext();
-                anchor = sequence.Anchor.IsEmpty ? null : sequence.Anchor.Value;
-                var array = new JsonArray();
-                var index = 0;
-                while (!parser.TryConsume<SequenceEnd>(out _))
-                {
-                    array.Add(ReadYamlNode(parser, SourceMap.Item(path, index++), file, positions, anchors, diagnostics, depth + 1));
-                }
-
-                node = array;
-                break;
-            }
-
-            case MappingStart mapping:
-            {
-                parser.MoveNext();
-                anchor = mapping.Anchor.IsEmpty ? null : mapping.Anchor.Value;
-                var obj = new JsonObject();
-                while (!parser.TryConsume<MappingEnd>(out _))
-                {
-                    if (parser.Current is not Scalar keyScalar)
-                    {
-                        throw parser.Current is { } other
-                            ? new YamlException(other.Start, other.End, "Mapping keys must be plain text.")
-                            : new YamlException("Unexpected end of the file inside a mapping.");
-                    }
-
-                    parser.MoveNext();
-                    var key = keyScalar.Value;
-                    var childPath = SourceMap.Child(path, key);
-                    var keyPosition = ToPosition(keyScalar.Start);
-                    var value = ReadYamlNode(parser, childPath, file, positions, anchors, diagnostics, depth + 1);
-                    SetMember(obj, key, value, childPath, keyPosition, file, positions, diagnostics);
-                }
-
-                node = obj;
-                break;
-            }
-
-            default:
-                throw new YamlException(start.Start, start.End, $"Unexpected YAML {start.GetType().Name}.");
-        }
-
-        if (anchor is not null)
-        {
-            anchors[anchor] = node;
-        }
-
-        return node;
-    }
-
-    /// <summary>YAML 1.2 core schema for plain scalars; quoted scalars and <c>!!str</c> are always strings.</summary>
-    private static JsonNode? ScalarValue(Scalar scalar)
-    {
-        var value = scalar.Value;
-        var tag = scalar.Tag;
-        if (scalar.Style != ScalarStyle.Plain || (!tag.IsEmpty && !tag.IsNonSpecific && tag.Value == "tag:yaml.org,2002:str"))
-        {
-            return JsonValue.Create(value);
-        }
-
-        switch (value)
-        {
-            case "" or "~" or "null" or "Null" or "NULL":
-                return null;
-            case "true" or "True" or "TRUE":
-                return JsonValue.Create(true);
-            case "false" or "False" or "FALSE":
-                return JsonValue.Create(false);
-        }
-
-        if (long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
-        {
-            return Number(integer);
-        }
-
-        if (value.StartsWith("0x", StringComparison.Ordinal)
-            && long.TryParse(value[2..], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var hex))
-        {
-            return Number(hex);
-        }
-
-        if (value.Length > 0 && (char.IsDigit(value[0]) || value[0] is '-' or '+' or '.')
-            && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var real)
-            && double.IsFinite(real))
-        {
-            return Number(real);
-        }
-
-        return JsonValue.Create(value);
-    }
 
     // Numbers are held as double whatever their spelling (1, 1.0, 0x1), like JsonNode.Parse gives them to
     // GetValue<double>(): the grader engine and the checks read them that way.
@@ -434,6 +299,4 @@ public static class DeclarationReader
         obj[key] = value;
         positions.SetKey(childPath, keyPosition);
     }
-
-    private static SourcePosition ToPosition(Mark mark) => new((int)Math.Max(1, mark.Line), (int)Math.Max(1, mark.Column));
 }

@@ -149,7 +149,7 @@ internal static class JobRequestChecks
         Range(hyper, "eval_interval", 1, 25);
         Range(hyper, "eval_samples", 1, 10);
         Range(hyper, "compute_multiplier", 0.5, 3.0);
-        Range(hyper, "n_epochs", 1, 50);
+        Range(hyper, "n_epochs", 1, Validation.ServiceLimits.MaxEpochs);
         Range(hyper, "batch_size", 1, 256);
         Range(hyper, "learning_rate_multiplier", 0.0001, 10);
         if (hyper["reasoning_effort"] is { } effort

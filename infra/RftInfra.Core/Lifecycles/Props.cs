@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using RftInfra.Core.Diagnostics;
+using RftInfra.Core.Files;
 using RftInfra.Core.Json;
 
 namespace RftInfra.Core.Lifecycles;
@@ -37,9 +38,13 @@ internal static class Props
 
     public static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
-    public static string Sha256File(string path)
+    /// <summary>The SHA-256 of a file; a FIFO or a device is refused (IOException), never opened.</summary>
+    public static string Sha256File(string path) =>
+        Sha256File(CheckoutFile.Check(path, root: null, long.MaxValue, out var problem) ?? throw new IOException($"{path}: {problem!.Message}"));
+
+    public static string Sha256File(CheckedFile file)
     {
-        using var stream = File.OpenRead(path);
+        using var stream = CheckoutFile.OpenRead(file);
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 

@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using RftInfra.Core.Azure;
+using RftInfra.Core.Declarations;
 using RftInfra.Core.Diagnostics;
+using RftInfra.Core.Files;
 
 namespace RftInfra.Core.Lifecycles;
 
@@ -29,14 +31,16 @@ public sealed partial class TrainingFileLifecycle(FineTuningClient client) : IRe
             diagnostics.Add(Props.Error(LifecycleCodes.InputMissing, "source", Token, "Input 'source' (the local JSONL file to upload) is missing.",
                 "Name the dataset file, e.g. source: data/capital-train.jsonl."));
         }
-        else if (!File.Exists(source))
+        // Checked before hashing: a FIFO or a device would block or never end, a file over the service's limit is refused.
+        else if (CheckoutFile.Check(source, root: null, RftCatalog.Default.Limits.FileMaxBytesExclusive - 1, out var problem) is not { } file)
         {
-            diagnostics.Add(Props.Error(LifecycleCodes.FileUnreadable, "source", source, $"The training file '{source}' does not exist.",
-                "Check the path (relative to the directory the program runs in) or commit the file."));
+            diagnostics.Add(Props.Error(LifecycleCodes.FileUnreadable, "source", source,
+                problem!.Kind == FileRefusal.Missing ? $"The training file '{source}' does not exist." : $"The training file '{source}' is not read: {problem.Message}",
+                "Check the path (relative to the directory the program runs in) or commit the file; see docs/limits.md."));
         }
         else
         {
-            inputs["contentHash"] = Props.Sha256File(source);
+            inputs["contentHash"] = Props.Sha256File(file);
         }
 
         return Task.FromResult(new CheckResult(inputs, diagnostics));

@@ -2,8 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using RftInfra.Core.Diagnostics;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
+using RftInfra.Core.Declarations;
 
 namespace RftInfra.Core.Promotion;
 
@@ -68,20 +67,19 @@ public static class PromotionConfigReader
     public static (PromotionConfig? Config, IReadOnlyList<Diagnostic> Diagnostics) FromStackFile(string text, string file)
     {
         var bag = new DiagnosticBag();
-        YamlStream yaml = [];
-        try
+        // The kit's one bounded YAML reader: alias bombs, tags, merge and complex keys are findings (RFT30x).
+        var document = DeclarationReader.Read(text, file, yaml: true);
+        foreach (var diagnostic in document.Diagnostics)
         {
-            yaml.Load(new StringReader(text));
+            bag.Add(diagnostic);
         }
-        catch (YamlException e)
+
+        if (document.Root is null)
         {
-            bag.Add(Error(file, new SourcePosition((int)e.Start.Line, (int)e.Start.Column), $"not valid YAML: {e.Message}", null));
             return (null, bag.Items);
         }
 
-        var root = yaml.Documents.Count > 0 ? yaml.Documents[0].RootNode as YamlMappingNode : null;
-        var config = root is not null && root.Children.TryGetValue(new YamlScalarNode("config"), out var c) ? c as YamlMappingNode : null;
-        if (config is null)
+        if (document.Object?["config"] is not JsonObject config)
         {
             bag.Add(Error(file, SourcePosition.None, "no `config:` mapping; a Pulumi stack file keeps its settings under `config:`.",
                 $"add `config:` with `{PromotionConfig.Namespace}:devStack` and `{PromotionConfig.Namespace}:promotions`."));
@@ -90,22 +88,23 @@ public static class PromotionConfigReader
 
         var values = new JsonObject();
         var lines = new Dictionary<string, SourcePosition>(StringComparer.Ordinal);
-        foreach (var (keyNode, valueNode) in config.Children)
+        foreach (var (key, valueNode) in config)
         {
-            var key = ((YamlScalarNode)keyNode).Value ?? "";
             if (!key.StartsWith(PromotionConfig.Namespace + ":", StringComparison.Ordinal))
             {
                 continue;
             }
 
             var shortKey = key[(PromotionConfig.Namespace.Length + 1)..];
-            values[shortKey] = ToJson(valueNode);
-            lines[shortKey] = new SourcePosition((int)keyNode.Start.Line, (int)keyNode.Start.Column);
-            if (valueNode is YamlSequenceNode items)
+            var path = SourceMap.Child("config", key);
+            // Re-parsed so whole numbers read back as int and double alike (the reader holds every number as double).
+            values[shortKey] = valueNode is null ? null : JsonNode.Parse(valueNode.ToJsonString());
+            lines[shortKey] = document.Positions.Key(path);
+            if (valueNode is JsonArray items)
             {
-                for (var i = 0; i < items.Children.Count; i++)
+                for (var i = 0; i < items.Count; i++)
                 {
-                    lines[$"{shortKey}[{i}]"] = new SourcePosition((int)items.Children[i].Start.Line, (int)items.Children[i].Start.Column);
+                    lines[$"{shortKey}[{i}]"] = document.Positions.Value(SourceMap.Item(path, i));
                 }
             }
         }
@@ -320,33 +319,6 @@ public static class PromotionConfigReader
 
     private static string? Text(JsonObject obj, string key) =>
         obj[key] is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>() is { Length: > 0 } s ? s : null;
-
-    /// <summary>YAML to JSON: numbers and booleans stay typed when the scalar is plain (unquoted).</summary>
-    private static JsonNode? ToJson(YamlNode node) => node switch
-    {
-        YamlMappingNode map => new JsonObject(map.Children.Select(p =>
-            KeyValuePair.Create(((YamlScalarNode)p.Key).Value ?? "", ToJson(p.Value)))),
-        YamlSequenceNode seq => new JsonArray(seq.Children.Select(ToJson).ToArray()),
-        YamlScalarNode { Style: ScalarStyle.Plain } scalar when scalar.Value is "null" or "~" or "" => null,
-        YamlScalarNode { Style: ScalarStyle.Plain } scalar when scalar.Value is "true" or "false" => JsonValue.Create(scalar.Value == "true"),
-        YamlScalarNode { Style: ScalarStyle.Plain } scalar when double.TryParse(scalar.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var n)
-            => NumberNode(scalar.Value!, n),
-        YamlScalarNode scalar => JsonValue.Create(scalar.Value),
-        _ => null,
-    };
-
-    /// <summary>A JSON number node that reads back as int or double alike (parsed, not boxed as one CLR type).</summary>
-    private static JsonNode NumberNode(string text, double value)
-    {
-        try
-        {
-            return JsonNode.Parse(text) ?? JsonValue.Create(value);
-        }
-        catch (JsonException)
-        {
-            return JsonValue.Create(value); // YAML-only spellings such as "+1" or ".5"
-        }
-    }
 
     private static Diagnostic Error(string file, SourcePosition position, string message, string? hint) =>
         new("RFT601", DiagnosticSeverity.Error, file, position, message, hint);

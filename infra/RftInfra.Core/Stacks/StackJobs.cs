@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using RftInfra.Core.Declarations;
 using RftInfra.Core.Diagnostics;
+using RftInfra.Core.Files;
+using RftInfra.Core.Validation;
 
 namespace RftInfra.Core.Stacks;
 
@@ -75,7 +77,7 @@ public static class StackJobLoader
             return null;
         }
 
-        var document = DeclarationReader.ReadFile(fullPath, path);
+        var document = DeclarationReader.ReadFile(fullPath, path, root);
         if (document.Object is not { } json || document.Diagnostics.Any(d => d.IsError))
         {
             diagnostics.AddRange(document.Diagnostics.Where(d => d.IsError));
@@ -170,7 +172,7 @@ public static class StackJobLoader
             return (null, null);
         }
 
-        var document = DeclarationReader.ReadFile(Path.Combine(root, relative), relative);
+        var document = DeclarationReader.ReadFile(Path.Combine(root, relative), relative, root);
         if (document.Object is { } grader && !document.Diagnostics.Any(d => d.IsError))
         {
             return (relative, DeclarationReader.WithoutEditorKeys(grader));
@@ -187,14 +189,17 @@ public static class StackJobLoader
 
     private static DataFile? HashFile(string root, string jobPath, string relativePath, DiagnosticBag diagnostics)
     {
-        var full = Path.Combine(root, relativePath);
-        if (!File.Exists(full))
+        // The checked opener: a regular file inside the checkout, under the service's file limit, or a finding.
+        var limit = RftCatalog.Default.Limits.FileMaxBytesExclusive - 1;
+        if (CheckoutFile.Check(Path.Combine(root, relativePath), root, limit, out var problem) is not { } file)
         {
-            diagnostics.Add(Error("RFT525", jobPath, $"dataset '{relativePath}' not found.", "fix the path (relative to the repository root)"));
+            diagnostics.Add(problem!.Kind == FileRefusal.Missing
+                ? Error("RFT525", jobPath, $"dataset '{relativePath}' not found.", "fix the path (relative to the repository root)")
+                : DeclarationDiagnostics.DataFileRefused(jobPath, SourcePosition.None, "dataset", relativePath, problem));
             return null;
         }
 
-        using var stream = File.OpenRead(full);
+        using var stream = CheckoutFile.OpenRead(file);
         var hash = Convert.ToHexStringLower(SHA256.HashData(stream));
         return new DataFile(relativePath.Replace('\\', '/'), hash, stream.Length);
     }

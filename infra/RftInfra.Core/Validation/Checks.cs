@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using RftInfra.Core.Datasets;
 using RftInfra.Core.Declarations;
 using RftInfra.Core.Diagnostics;
+using RftInfra.Core.Files;
 
 namespace RftInfra.Core.Validation;
 
@@ -95,9 +96,9 @@ public sealed class ReferencesCheck : IValidationCheck
 
             foreach (var field in new[] { "training_file", "validation_file" })
             {
-                if (Shape.AsString(json[field]) is { } path && !File.Exists(context.Resolve(path)))
+                if (Shape.AsString(json[field]) is { } path && DatasetsCheck.DataFile(context.Root, path, out var problem) is null)
                 {
-                    diagnostics.Add(DeclarationDiagnostics.DataFileNotFound(file, positions.Value(field), field, path));
+                    diagnostics.Add(DeclarationDiagnostics.DataFileRefused(file, positions.Value(field), field, path, problem!));
                 }
             }
         }
@@ -176,8 +177,8 @@ public sealed class DatasetsCheck : IValidationCheck
         var itemPaths = uses.Where(u => u.Path.Namespace == "item" && u.Path.Segments.Count > 0).Select(u => u.Path).Distinct().ToList();
         var trainingPath = Shape.AsString(job["training_file"]);
         var validationPath = Shape.AsString(job["validation_file"]);
-        var training = Existing(root, trainingPath);
-        var validation = Existing(root, validationPath);
+        var training = Scannable(trainingPath, "training_file");
+        var validation = Scannable(validationPath, "validation_file");
 
         DatasetReport? validationReport = null;
         if (validation is not null)
@@ -200,6 +201,24 @@ public sealed class DatasetsCheck : IValidationCheck
                     trainingReport.DisplayPath, validationReport.DisplayPath,
                     Math.Max(trainingReport.LeakedCount, trainingReport.LeakedLines.Count), trainingReport.LeakedLines));
             }
+        }
+
+        // Refused files are reported by the reference check; a file over the service's limit is a finding, not a read.
+        string? Scannable(string? relative, string field)
+        {
+            if (DataFile(root, relative, out _) is not { } file)
+            {
+                return null;
+            }
+
+            if (file.Length >= catalog.Limits.FileMaxBytesExclusive)
+            {
+                diagnostics.Add(JobDiagnostics.FileTooLarge(jobFile, jobPositions.Value(field), Display(relative!), file.Length,
+                    catalog.Limits.FileMaxBytesExclusive));
+                return null;
+            }
+
+            return file.FullPath;
         }
 
         void Report(DatasetReport report, DatasetRole role, string field)
@@ -236,14 +255,13 @@ public sealed class DatasetsCheck : IValidationCheck
         static string Display(string path) => path.Replace('\\', '/');
     }
 
-    private static string? Existing(string root, string? relative)
+    /// <summary>
+    /// A job's data file (relative to the root): a regular file inside the root, symbolic links resolved, or null
+    /// and why. The size is checked against the service's limit by the caller (RFT215), before any read.
+    /// </summary>
+    public static CheckedFile? DataFile(string root, string? relative, out FileProblem? problem)
     {
-        if (relative is null)
-        {
-            return null;
-        }
-
-        var full = Path.GetFullPath(Path.Combine(root, relative));
-        return File.Exists(full) ? full : null;
+        problem = null;
+        return relative is null ? null : CheckoutFile.Check(Path.Combine(root, relative), root, long.MaxValue, out problem);
     }
 }

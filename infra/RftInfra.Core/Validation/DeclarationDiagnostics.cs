@@ -1,4 +1,5 @@
 using RftInfra.Core.Diagnostics;
+using RftInfra.Core.Files;
 using RftInfra.Core.Text;
 using static RftInfra.Core.Diagnostics.DiagnosticSeverity;
 
@@ -17,6 +18,16 @@ public static class DeclarationDiagnostics
         "The same key appears twice in one object", "Keep one of the two; the last one would silently win.");
     public static readonly DiagnosticDescriptor NoJobsDescriptor = new("RFT304", Warning,
         "No job files found", "Run rft validate from the checkout root (or pass --root), and keep jobs in jobs/*.yaml|json.");
+    public static readonly DiagnosticDescriptor NotRegularFileDescriptor = new("RFT305", Error,
+        "Path is not a regular file inside the checkout", "Point at a regular file inside the repository (no FIFOs, devices, directories, '..' or links leading out); see docs/limits.md.");
+    public static readonly DiagnosticDescriptor FileTooLargeToReadDescriptor = new("RFT306", Error,
+        "File is over the size the reader accepts", "Make the file smaller than the limit for its kind; see docs/limits.md.");
+    public static readonly DiagnosticDescriptor InvalidUtf8Descriptor = new("RFT307", Error,
+        "File is not valid UTF-8", "Save the file as UTF-8 (re-encode it, or remove the byte shown); see docs/limits.md.");
+    public static readonly DiagnosticDescriptor YamlTooLargeDescriptor = new("RFT308", Error,
+        "YAML aliases expand past the node limit", "Write the values out instead of repeating anchors (a declaration needs few aliases, if any); see docs/limits.md.");
+    public static readonly DiagnosticDescriptor YamlUnsupportedDescriptor = new("RFT309", Error,
+        "YAML feature not supported in declarations", "Use plain YAML data: no tags, merge keys ('<<'), or lists and mappings as keys; see docs/limits.md.");
     public static readonly DiagnosticDescriptor GraderNotFoundDescriptor = new("RFT310", Error,
         "Job references a grader that does not exist", "Name a file of graders/ without its extension, or write the grader inline.");
     public static readonly DiagnosticDescriptor DataFileNotFoundDescriptor = new("RFT311", Error,
@@ -34,7 +45,9 @@ public static class DeclarationDiagnostics
 
     public static IReadOnlyList<DiagnosticDescriptor> All =>
     [
-        SyntaxErrorDescriptor, FileUnreadableDescriptor, EmptyFileDescriptor, DuplicateKeyDescriptor, NoJobsDescriptor, GraderNotFoundDescriptor,
+        SyntaxErrorDescriptor, FileUnreadableDescriptor, EmptyFileDescriptor, DuplicateKeyDescriptor, NoJobsDescriptor,
+        NotRegularFileDescriptor, FileTooLargeToReadDescriptor, InvalidUtf8Descriptor, YamlTooLargeDescriptor, YamlUnsupportedDescriptor,
+        GraderNotFoundDescriptor,
         DataFileNotFoundDescriptor, DuplicateJobNameDescriptor, DuplicateGraderNameDescriptor, ItemKeyMissingDescriptor,
         OutputJsonWithoutFormatDescriptor, OutputJsonNotInSchemaDescriptor,
     ];
@@ -44,6 +57,30 @@ public static class DeclarationDiagnostics
 
     public static Diagnostic FileUnreadable(string file, string reason) =>
         FileUnreadableDescriptor.Create(file, SourcePosition.None, $"Cannot read the file: {reason}");
+
+    /// <summary>A file <see cref="CheckoutFile"/> did not read, as the finding for its reason.</summary>
+    public static Diagnostic FileRefused(string file, FileProblem problem) => problem.Kind switch
+    {
+        FileRefusal.NotRegular or FileRefusal.OutsideRoot => NotRegularFileDescriptor.Create(file, SourcePosition.None, $"Not read: {problem.Message}"),
+        FileRefusal.TooLarge => FileTooLargeToReadDescriptor.Create(file, SourcePosition.None, $"Not read: {problem.Message}"),
+        FileRefusal.InvalidUtf8 => InvalidUtf8Descriptor.Create(file, problem.Position, $"The file is not valid UTF-8: {problem.Message}"),
+        _ => FileUnreadable(file, problem.Message),
+    };
+
+    /// <summary>A job's <paramref name="field"/> names a file that is not read (the finding is on the job's field).</summary>
+    public static Diagnostic DataFileRefused(string file, SourcePosition at, string field, string path, FileProblem problem) => problem.Kind switch
+    {
+        FileRefusal.Missing => DataFileNotFound(file, at, field, path),
+        FileRefusal.TooLarge => FileTooLargeToReadDescriptor.Create(file, at, $"{field} '{path}' is not read: {problem.Message}"),
+        FileRefusal.Unreadable => FileUnreadableDescriptor.Create(file, at, $"{field} '{path}' cannot be read: {problem.Message}"),
+        _ => NotRegularFileDescriptor.Create(file, at, $"{field} '{path}' is not read: {problem.Message}"),
+    };
+
+    public static Diagnostic YamlTooLarge(string file, SourcePosition at, int maxNodes) =>
+        YamlTooLargeDescriptor.Create(file, at, $"The YAML's aliases expand to more than {maxNodes:N0} values; reading stopped here.");
+
+    public static Diagnostic YamlUnsupported(string file, SourcePosition at, string message, string hint) =>
+        YamlUnsupportedDescriptor.Create(file, at, message, $"{hint} See docs/limits.md.");
 
     public static Diagnostic EmptyFile(string file) =>
         EmptyFileDescriptor.Create(file, SourcePosition.None, "The file is empty.");

@@ -1,4 +1,5 @@
 using RftInfra.Core.Diagnostics;
+using RftInfra.Core.Files;
 using RftInfra.Core.Graders.Evaluation;
 
 namespace RftInfra.Core.Validation;
@@ -31,9 +32,18 @@ public sealed class GraderTestsCheck : IValidationCheck
             }
 
             var fullPath = context.Resolve(grader.Document.DisplayPath);
+            // The sidecar must be a regular file inside the checkout under the sidecar cap; otherwise it is not read.
+            var sidecar = GraderTestRunner.SidecarPath(fullPath);
+            if ((File.Exists(sidecar) || Directory.Exists(sidecar) || new FileInfo(sidecar).LinkTarget is not null)
+                && CheckoutFile.Check(sidecar, context.Root, CheckoutFile.SidecarMaxBytes, out var problem) is null)
+            {
+                diagnostics.Add(DeclarationDiagnostics.FileRefused(GraderTestRunner.SidecarPath(grader.Document.DisplayPath), problem!));
+                continue;
+            }
+
             var testsFile = GraderTestRunner.SidecarPath(grader.Document.DisplayPath).Replace('\\', '/');
             var hasPython = PythonDiagnostics.Sources(json, "").Any();
-            if (hasPython && File.Exists(GraderTestRunner.SidecarPath(fullPath)))
+            if (hasPython && File.Exists(sidecar))
             {
                 if (!context.RunPythonTests)
                 {

@@ -142,7 +142,7 @@ public sealed partial class JobChecker(string file, SourceMap positions, RftCata
             {
                 diagnostics.Add(JobDiagnostics.Hyperparameter(file, at, name, $"{shown} must be greater than {above.ToString(CultureInfo.InvariantCulture)}."));
             }
-            else if (range.Max is { } max && number > max)
+            else if ((range.Max ?? ServiceLimits.MaxOf(name)) is { } max && number > max)
             {
                 diagnostics.Add(JobDiagnostics.Hyperparameter(file, at, name, $"{shown} is above the maximum {max.ToString(CultureInfo.InvariantCulture)}{RangeText(range)}."));
             }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using RftInfra.Core.Declarations;
 using RftInfra.Core.Diagnostics;
+using RftInfra.Core.Files;
 
 namespace RftInfra.Core.Validation;
 
@@ -69,9 +70,9 @@ public static class RftValidator
         {
             foreach (var field in new[] { "training_file", "validation_file" })
             {
-                if (Shape.AsString(job[field]) is { } path && !File.Exists(Path.Combine(dataRoot, path)))
+                if (Shape.AsString(job[field]) is { } path && DatasetsCheck.DataFile(dataRoot, path, out var problem) is null)
                 {
-                    diagnostics.Add(DeclarationDiagnostics.DataFileNotFound(displayName, positions.Value(field), field, path));
+                    diagnostics.Add(DeclarationDiagnostics.DataFileRefused(displayName, positions.Value(field), field, path, problem!));
                 }
             }
 
@@ -108,12 +109,14 @@ public static class RftValidator
 
         var catalog = LoadCatalog(root, diagnostics);
         var graders = DeclarationFiles(Path.Combine(root, "graders"))
-            .Select(f => new GraderFile(Path.GetFileNameWithoutExtension(f), DeclarationReader.ReadFile(f, Display(f))))
+            .Select(f => new GraderFile(Path.GetFileNameWithoutExtension(f), DeclarationReader.ReadFile(f, Display(f), root)))
             .ToList();
         var jobPaths = jobFiles is { Count: > 0 }
             ? jobFiles.Select(Path.GetFullPath).Distinct().ToList()
             : DeclarationFiles(Path.Combine(root, "jobs"));
-        var jobs = jobPaths.Select(f => new JobFile(DeclarationReader.ReadFile(f, Display(f)))).ToList();
+        // Job files named by the user may lie anywhere; those found under jobs/ must stay inside the checkout.
+        var jobsRoot = jobFiles is { Count: > 0 } ? null : root;
+        var jobs = jobPaths.Select(f => new JobFile(DeclarationReader.ReadFile(f, Display(f), jobsRoot))).ToList();
 
         var wholeTree = jobFiles is not { Count: > 0 };
         if (wholeTree && jobs.Count == 0)
@@ -143,14 +146,26 @@ public static class RftValidator
     private static RftCatalog LoadCatalog(string root, List<Diagnostic> diagnostics)
     {
         var path = Path.Combine(root, RftCatalog.RelativePath);
-        if (!File.Exists(path))
+        if (!File.Exists(path) && !Directory.Exists(path) && new FileInfo(path).LinkTarget is null)
         {
+            return RftCatalog.Default;
+        }
+
+        // Present but not a readable regular file (a directory, a FIFO, a link out of the checkout): say so.
+        if (CheckoutFile.ReadText(path, root, CheckoutFile.DeclarationMaxBytes, out var problem) is not { } text)
+        {
+            var refused = DeclarationDiagnostics.FileRefused(RftCatalog.RelativePath, problem!);
+            diagnostics.Add(refused with
+            {
+                Message = refused.Message + " The built-in catalog is used instead.",
+                Hint = "Make catalog/catalog.json a regular file (compare with the kit's copy), or delete it to use the built-in one.",
+            });
             return RftCatalog.Default;
         }
 
         try
         {
-            return RftCatalog.Parse(File.ReadAllText(path));
+            return RftCatalog.Parse(text);
         }
         catch (Exception e) when (e is JsonException or IOException or InvalidCastException or InvalidOperationException or FormatException)
         {

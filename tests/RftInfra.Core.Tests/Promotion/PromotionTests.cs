@@ -251,7 +251,9 @@ public class PromotionTests
         var (config, diagnostics) = PromotionConfigReader.FromStackFile("config:\n  rft-infra:promotions: [\n", "Pulumi.prod.yaml");
 
         Assert.Null(config);
-        Assert.Contains("not valid YAML", Assert.Single(diagnostics).Message);
+        var finding = Assert.Single(diagnostics);
+        Assert.Equal("RFT300", finding.Code);
+        Assert.Equal(3, finding.Position.Line);
     }
 
     [Fact]

@@ -145,7 +145,6 @@ public class DeclarationReaderTests
     [InlineData("[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[", false)]
     [InlineData("a: [1, 2\nb: {", true)]
     [InlineData("a: *nowhere\n", true)]
-    [InlineData("? [complex, key]\n: value\n", true)]
     [InlineData("a: b: c\n", true)]
     public void BadInput_NeverThrows_AlwaysNamesALine(string text, bool yaml)
     {

@@ -179,15 +179,21 @@ public class RootValidationTests
     public void RowCountsAndSizes_AgainstTheCheckoutsCatalog()
     {
         using var root = TempRoot.Clean();
-        var catalog = File.ReadAllText(Path.Combine(RepoRoot, RftCatalog.RelativePath))
+        var original = File.ReadAllText(Path.Combine(RepoRoot, RftCatalog.RelativePath));
+        root.Write(RftCatalog.RelativePath, original
             .Replace("\"training_max_rows\": 50000", "\"training_max_rows\": 2", StringComparison.Ordinal)
-            .Replace("\"validation_max_rows\": 1000", "\"validation_max_rows\": 1", StringComparison.Ordinal)
-            .Replace("\"file_max_bytes_exclusive\": 536870912", "\"file_max_bytes_exclusive\": 400", StringComparison.Ordinal);
-        root.Write(RftCatalog.RelativePath, catalog);
+            .Replace("\"validation_max_rows\": 1000", "\"validation_max_rows\": 1", StringComparison.Ordinal));
         var result = root.Validate();
-        Assert.Equal("RFT213 RFT214 RFT215", Codes(result.Diagnostics.Select(d => d.Code).Distinct().Order(StringComparer.Ordinal)
+        Assert.Equal("RFT213 RFT214", Codes(result.Diagnostics.Select(d => d.Code).Distinct().Order(StringComparer.Ordinal)
             .Select(c => result.Diagnostics.First(d => d.Code == c))));
         Assert.Contains("data/train.jsonl has 3 rows; a training file may have at most 2.", result.Diagnostics.Select(d => d.Message));
+
+        // A file over the byte limit is a finding before any read: its rows are not counted.
+        root.Write(RftCatalog.RelativePath, original
+            .Replace("\"file_max_bytes_exclusive\": 536870912", "\"file_max_bytes_exclusive\": 400", StringComparison.Ordinal));
+        result = root.Validate();
+        Assert.Equal("RFT215", Codes(result.Diagnostics.Select(d => d.Code).Distinct().Order(StringComparer.Ordinal)
+            .Select(c => result.Diagnostics.First(d => d.Code == c))));
 
         File.Delete(Path.Combine(root.Path, RftCatalog.RelativePath));
         Assert.Empty(root.Validate().Diagnostics);

@@ -1,7 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using RftInfra.Core.Declarations;
 using RftInfra.Core.Diagnostics;
+using RftInfra.Core.Datasets;
+using RftInfra.Core.Declarations;
+using RftInfra.Core.Files;
+using RftInfra.Core.Validation;
 
 namespace RftInfra.Core.Graders.Evaluation;
 
@@ -30,52 +33,20 @@ public sealed record JsonlLine(int Line, JsonNode? Value);
 /// <summary>Reads the engine's inputs (grader files, JSONL) into JSON, with findings that name file and line.</summary>
 public static class GradeInputs
 {
-    /// <summary>Reads a grader declaration: JSON, or YAML (.yaml/.yml) mapped onto the same JSON.</summary>
+    /// <summary>
+    /// Reads a grader declaration (JSON, or YAML mapped onto the same JSON) through the validator's bounded reader:
+    /// a regular file up to 1 MB, strict UTF-8, YAML aliases and nesting bounded (docs/limits.md).
+    /// </summary>
     public static Grader? ReadGrader(string path, string displayPath, List<Diagnostic> diagnostics)
     {
-        string text;
-        try
+        var document = DeclarationReader.ReadFile(path, displayPath);
+        diagnostics.AddRange(document.Diagnostics);
+        if (document.Diagnostics.Any(d => d.IsError))
         {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            diagnostics.Add(new Diagnostic(GradeCodes.GraderFileInvalid, DiagnosticSeverity.Error, displayPath,
-                SourcePosition.None, $"cannot read the grader file: {e.Message}", "Pass an existing file with --grader."));
             return null;
         }
 
-        var isYaml = path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase);
-        JsonNode? node;
-        if (isYaml)
-        {
-            // The declaration reader, as `rft validate` reads graders: it bounds nesting and aliases (a YAML nested
-            // 100 000 deep overflowed YamlDotNet's recursive YamlStream) and names file, line and column.
-            var document = DeclarationReader.Read(text, displayPath, yaml: true);
-            if (document.Diagnostics.Where(d => d.IsError).ToList() is { Count: > 0 } errors)
-            {
-                diagnostics.AddRange(errors);
-                return null;
-            }
-
-            node = document.Root;
-        }
-        else
-        {
-            try
-            {
-                node = JsonNode.Parse(text, documentOptions: new() { CommentHandling = JsonCommentHandling.Skip });
-            }
-            catch (JsonException e)
-            {
-                diagnostics.Add(new Diagnostic(GradeCodes.GraderFileInvalid, DiagnosticSeverity.Error, displayPath,
-                    new SourcePosition((int)(e.LineNumber ?? 0) + 1, (int)(e.BytePositionInLine ?? 0) + 1),
-                    $"the grader is not valid JSON: {FirstSentence(e.Message)}", "Fix the JSON syntax at this position."));
-                return null;
-            }
-        }
-
-        if (node is not JsonObject obj)
+        if (document.Object is not { } obj)
         {
             diagnostics.Add(new Diagnostic(GradeCodes.GraderFileInvalid, DiagnosticSeverity.Error, displayPath,
                 new SourcePosition(1, 1), "a grader file must hold one object with type and name",
@@ -86,18 +57,48 @@ public static class GradeInputs
         return GraderJson.FromJson(obj);
     }
 
-    /// <summary>Reads every non-blank line of a JSONL file; a line that is not JSON becomes a finding with its line.</summary>
+    /// <summary>
+    /// Reads every non-blank line of a JSONL file, streamed: a line that is not UTF-8 or not JSON becomes a finding
+    /// with its line. Only a regular file is opened (never a FIFO or device); sidecar tests
+    /// (<see cref="GraderTestRunner.SidecarSuffix"/>) are capped at <see cref="CheckoutFile.SidecarMaxBytes"/>, other
+    /// files at the service's file limit.
+    /// </summary>
     public static List<JsonlLine>? ReadJsonl(string path, string displayPath, List<Diagnostic> diagnostics)
     {
-        IEnumerable<string> lines;
+        var maxBytes = path.EndsWith(GraderTestRunner.SidecarSuffix, StringComparison.OrdinalIgnoreCase)
+            ? CheckoutFile.SidecarMaxBytes
+            : RftCatalog.Default.Limits.FileMaxBytesExclusive - 1;
+        if (CheckoutFile.Check(path, root: null, maxBytes, out var problem) is not { } file)
+        {
+            var code = problem!.Kind is FileRefusal.NotRegular or FileRefusal.OutsideRoot ? DeclarationDiagnostics.NotRegularFileDescriptor.Code
+                : problem.Kind == FileRefusal.TooLarge ? DeclarationDiagnostics.FileTooLargeToReadDescriptor.Code
+                : GradeCodes.JsonlLineInvalid;
+            diagnostics.Add(new Diagnostic(code, DiagnosticSeverity.Error, displayPath, SourcePosition.None,
+                $"cannot read the file: {problem.Message}", $"Pass a regular JSONL file; see {CheckoutFile.LimitsDoc}."));
+            return null;
+        }
+
         try
         {
-            lines = File.ReadLines(path);
+            using var reader = new JsonlLineReader(CheckoutFile.OpenRead(file));
             var result = new List<JsonlLine>();
-            var number = 0;
-            foreach (var line in lines)
+            while (reader.TryReadLine(out var bytes, out var end))
             {
-                number++;
+                var number = reader.LineNumber;
+                if (end == LineEnd.TooLong)
+                {
+                    diagnostics.Add(LineInvalid(displayPath, number, 1, $"line {number} is longer than {reader.MaxLineBytes:N0} bytes."));
+                    continue;
+                }
+
+                if (CheckoutFile.DecodeStrict(bytes, out var utf8) is not { } line)
+                {
+                    diagnostics.Add(new Diagnostic(DeclarationDiagnostics.InvalidUtf8Descriptor.Code, DiagnosticSeverity.Error, displayPath,
+                        new SourcePosition(number, utf8!.Position.Column), $"line {number} is not valid UTF-8: {utf8.Message.Replace("line 1, ", "", StringComparison.Ordinal)}",
+                        $"Save the file as UTF-8; see {CheckoutFile.LimitsDoc}."));
+                    continue;
+                }
+
                 if (string.IsNullOrWhiteSpace(line))
                 {
                     continue;
@@ -105,14 +106,12 @@ public static class GradeInputs
 
                 try
                 {
-                    result.Add(new JsonlLine(number, JsonNode.Parse(line.TrimStart('\uFEFF'))));
+                    result.Add(new JsonlLine(number, JsonNode.Parse(line, documentOptions: new() { MaxDepth = DeclarationReader.MaxDepth })));
                 }
                 catch (JsonException e)
                 {
-                    diagnostics.Add(new Diagnostic(GradeCodes.JsonlLineInvalid, DiagnosticSeverity.Error, displayPath,
-                        new SourcePosition(number, (int)(e.BytePositionInLine ?? 0) + 1),
-                        $"line {number} is not valid JSON: {FirstSentence(e.Message)}",
-                        "Each line must be one complete JSON value."));
+                    diagnostics.Add(LineInvalid(displayPath, number, (int)(e.BytePositionInLine ?? 0) + 1,
+                        $"line {number} is not valid JSON: {FirstSentence(e.Message)}"));
                 }
             }
 
@@ -125,6 +124,10 @@ public static class GradeInputs
             return null;
         }
     }
+
+    private static Diagnostic LineInvalid(string displayPath, int line, int column, string message) =>
+        new(GradeCodes.JsonlLineInvalid, DiagnosticSeverity.Error, displayPath, new SourcePosition(line, column), message,
+            "Each line must be one complete JSON value.");
 
     private static string FirstSentence(string message)
     {
