@@ -13,14 +13,58 @@ public readonly record struct HyperparameterValue(double? Number)
         Shape.IsAuto(node) ? new HyperparameterValue(null) : Shape.AsNumber(node) is { } n ? new HyperparameterValue(n) : null;
 }
 
-public sealed record JobHyperparameters(
-    HyperparameterValue? NEpochs,
-    HyperparameterValue? BatchSize,
-    HyperparameterValue? LearningRateMultiplier,
-    HyperparameterValue? EvalInterval,
-    HyperparameterValue? EvalSamples,
-    HyperparameterValue? ComputeMultiplier,
-    string? ReasoningEffort);
+/// <summary>
+/// The hyperparameters as declared, bound by iterating <see cref="Hyperparameters.All"/>: a value of the wrong JSON
+/// type or an unknown name is left out (the validator reports both). <see cref="Declared"/> is false when the
+/// job has no <c>hyperparameters</c> object.
+/// </summary>
+public sealed record JobHyperparameters(bool Declared, IReadOnlyDictionary<string, JsonNode> Values)
+{
+    public static JobHyperparameters Bind(JsonNode? node)
+    {
+        if (node is not JsonObject json)
+        {
+            return new JobHyperparameters(false, new Dictionary<string, JsonNode>());
+        }
+
+        var values = new Dictionary<string, JsonNode>(StringComparer.Ordinal);
+        foreach (var hyperparameter in Hyperparameters.All)
+        {
+            if (json[hyperparameter.Name] is { } value && Shape.Matches(value, hyperparameter.Field.Kind))
+            {
+                values[hyperparameter.Name] = value.DeepClone();
+            }
+        }
+
+        return new JobHyperparameters(true, values);
+    }
+
+    /// <summary>A numeric hyperparameter ("auto" or a number); null when not set.</summary>
+    public HyperparameterValue? Number(string name) => Values.TryGetValue(name, out var v) ? HyperparameterValue.From(v) : null;
+
+    /// <summary>
+    /// <c>method.reinforcement.hyperparameters</c> of the request body, in the description's order; null when the
+    /// job declares none.
+    /// </summary>
+    public JsonObject? ToJson()
+    {
+        if (!Declared)
+        {
+            return null;
+        }
+
+        var json = new JsonObject();
+        foreach (var hyperparameter in Hyperparameters.All)
+        {
+            if (Values.TryGetValue(hyperparameter.Name, out var value))
+            {
+                json[hyperparameter.Name] = value.DeepClone();
+            }
+        }
+
+        return json;
+    }
+}
 
 /// <summary>What to deploy once training succeeded: the ARM deployment SKU and capacity.</summary>
 public sealed record JobDeployment(string Sku, int Capacity);
@@ -50,7 +94,6 @@ public sealed record JobDeclaration(
 {
     public static JobDeclaration FromJson(JsonObject json)
     {
-        var hyper = json["hyperparameters"] as JsonObject ?? [];
         var deploy = json["deploy"] as JsonObject;
         var metadata = (json["metadata"] as JsonObject ?? [])
             .Where(p => Shape.IsString(p.Value))
@@ -62,14 +105,7 @@ public sealed record JobDeclaration(
             Shape.AsString(json["validation_file"]),
             new JobGraderReference(Shape.AsString(json["grader"]), json["grader"] as JsonObject),
             json["response_format"] as JsonObject,
-            new JobHyperparameters(
-                HyperparameterValue.From(hyper["n_epochs"]),
-                HyperparameterValue.From(hyper["batch_size"]),
-                HyperparameterValue.From(hyper["learning_rate_multiplier"]),
-                HyperparameterValue.From(hyper["eval_interval"]),
-                HyperparameterValue.From(hyper["eval_samples"]),
-                HyperparameterValue.From(hyper["compute_multiplier"]),
-                Shape.AsString(hyper["reasoning_effort"])),
+            JobHyperparameters.Bind(json["hyperparameters"]),
             Shape.AsString(json["training_type"])?.ToLowerInvariant(),
             Shape.AsString(json["region"]),
             Shape.AsString(json["suffix"]),
@@ -82,57 +118,72 @@ public sealed record JobDeclaration(
     }
 }
 
-/// <summary>The fields of a job file, mirrored by schemas/job.schema.json.</summary>
+/// <summary>
+/// The fields of a job file, written once: <see cref="Shape.Check"/> checks them, <see cref="JobChecker"/> checks their
+/// values, and <see cref="JsonSchemaWriter"/> writes schemas/job.schema.json from them (docs/declarations.md).
+/// </summary>
 public static class JobShape
 {
-    public static readonly IReadOnlyList<string> HyperparameterNames =
-        ["n_epochs", "batch_size", "learning_rate_multiplier", "eval_interval", "eval_samples", "compute_multiplier", "reasoning_effort"];
+    public static IReadOnlyList<string> HyperparameterNames => Hyperparameters.Names;
 
     public static readonly IReadOnlyList<FieldSpec> JsonSchemaSettings =
     [
-        new("name", FieldKind.String, Required: true),
-        new("strict", FieldKind.Boolean),
-        new("schema", FieldKind.Object, Required: true),
+        new("name", FieldKind.String, Required: true, Pattern: "^[a-zA-Z0-9_-]{1,64}$"),
+        new("strict", FieldKind.Boolean, Description: "Must be true for RFT.", Schema: _ => new JsonObject { ["const"] = true }),
+        new("schema", FieldKind.Object, Required: true,
+            Description: "Strict structured-outputs JSON schema: root type object, additionalProperties false and every property required in each object."),
         new("description", FieldKind.String),
     ];
 
     public static readonly IReadOnlyList<FieldSpec> Fields =
     [
-        new("$schema", FieldKind.String),
-        new("name", FieldKind.String, Required: true),
-        new("model", FieldKind.String, Required: true),
-        new("training_file", FieldKind.String, Required: true),
-        new("validation_file", FieldKind.String),
-        new("grader", FieldKind.StringOrObject, Required: true),
-        new("response_format", FieldKind.Object, Fields:
+        new("$schema", FieldKind.String, Description: "Editor schema reference; ignored by the service."),
+        new("name", FieldKind.String, Required: true, Pattern: "^[a-zA-Z0-9][a-zA-Z0-9._-]{0,63}$",
+            Description: "Unique job name (identifies the job in Azure and Pulumi)."),
+        new("model", FieldKind.String, Required: true,
+            Description: "Base model trainable with RFT (or a fine-tuned model id of one, for continuous fine-tuning).",
+            Schema: c => new JsonObject { ["examples"] = Strings(c.Models.Select(m => m.Id).Concat(c.Models.SelectMany(m => m.Aliases))) }),
+        new("training_file", FieldKind.String, Required: true, Description: "JSONL path relative to the repository root, e.g. data/train.jsonl."),
+        // Required by the schema; the checker reports its absence under its own code (RFT209), not as RFT200.
+        new("validation_file", FieldKind.String, SchemaRequired: true, Description: "JSONL path relative to the repository root. Required for RFT."),
+        new("grader", FieldKind.StringOrObject, Required: true,
+            Description: "A grader name from graders/ (file name without extension) or an inline grader object.",
+            Schema: _ => new JsonObject
+            {
+                ["oneOf"] = new JsonArray(new JsonObject { ["type"] = "string" }, new JsonObject { ["$ref"] = "grader.schema.json" }),
+            }),
+        new("response_format", FieldKind.Object, Description: "Structured output while sampling; needed for sample.output_json.", Fields:
         [
-            new("type", FieldKind.String, Required: true),
+            new("type", FieldKind.String, Required: true, Values: ResponseFormatTypes),
             new("json_schema", FieldKind.Object, Fields: JsonSchemaSettings),
             // Learn's RFT page shows the flattened shape {type, name, strict, schema} (rft-api.md §2.2).
-            new("name", FieldKind.String),
+            new("name", FieldKind.String, Description: "Flattened shape (Learn's RFT page): name at this level."),
             new("strict", FieldKind.Boolean),
             new("schema", FieldKind.Object),
             new("description", FieldKind.String),
         ]),
-        new("hyperparameters", FieldKind.Object, Fields:
+        new("hyperparameters", FieldKind.Object, Fields: Hyperparameters.Fields),
+        new("training_type", FieldKind.String, Required: true, CatalogValues: c => c.TrainingTypes,
+            Description: "standard (regional, data residency), globalstandard (Global Training regions) or developer (preview)."),
+        new("region", FieldKind.String, Required: true, CatalogValues: c => c.Regions,
+            Description: "ARM name of the Azure region of the account that trains."),
+        new("suffix", FieldKind.String,
+            Schema: c => new JsonObject { ["pattern"] = c.Limits.SuffixPattern, ["maxLength"] = c.Limits.SuffixMaxLength }),
+        new("seed", FieldKind.Integer, Schema: c => new JsonObject { ["minimum"] = c.Limits.SeedMin, ["maximum"] = c.Limits.SeedMax }),
+        new("metadata", FieldKind.Object, Schema: c => new JsonObject
+        {
+            ["maxProperties"] = c.Limits.MetadataMaxPairs,
+            ["propertyNames"] = new JsonObject { ["maxLength"] = c.Limits.MetadataKeyMaxLength },
+            ["additionalProperties"] = new JsonObject { ["type"] = "string", ["maxLength"] = c.Limits.MetadataValueMaxLength },
+        }),
+        new("deploy", FieldKind.Object, Description: "What to deploy after training succeeded.", Fields:
         [
-            new("n_epochs", FieldKind.IntegerOrAuto),
-            new("batch_size", FieldKind.IntegerOrAuto),
-            new("learning_rate_multiplier", FieldKind.NumberOrAuto),
-            new("eval_interval", FieldKind.IntegerOrAuto),
-            new("eval_samples", FieldKind.IntegerOrAuto),
-            new("compute_multiplier", FieldKind.NumberOrAuto),
-            new("reasoning_effort", FieldKind.String),
-        ]),
-        new("training_type", FieldKind.String, Required: true),
-        new("region", FieldKind.String, Required: true),
-        new("suffix", FieldKind.String),
-        new("seed", FieldKind.Integer),
-        new("metadata", FieldKind.Object),
-        new("deploy", FieldKind.Object, Fields:
-        [
-            new("sku", FieldKind.String, Required: true),
-            new("capacity", FieldKind.Integer),
+            new("sku", FieldKind.String, Required: true, CatalogValues: c => c.DeploymentSkus),
+            new("capacity", FieldKind.Integer, Minimum: 1),
         ]),
     ];
+
+    private static IReadOnlyList<string> ResponseFormatTypes => ["json_schema", "text"];
+
+    private static JsonArray Strings(IEnumerable<string> values) => new(values.Select(v => (JsonNode?)v).ToArray());
 }

@@ -15,10 +15,6 @@ public sealed record CatalogModel(
         || Aliases.Contains(model, StringComparer.OrdinalIgnoreCase);
 }
 
-/// <summary>A hyperparameter's documented range; null bounds are undocumented.</summary>
-public sealed record HyperparameterRange(
-    string Name, string Type, double? Min, double? MinExclusive, double? Max, IReadOnlyList<string>? Values);
-
 public sealed record CatalogLimits(
     long FileMaxBytesExclusive,
     int TrainingMaxRows,
@@ -44,8 +40,7 @@ public sealed record RftCatalog(
     IReadOnlyList<string> GraderModels,
     IReadOnlyList<string> DeploymentSkus,
     CatalogLimits Limits,
-    IReadOnlyDictionary<string, long> Quotas,
-    IReadOnlyDictionary<string, HyperparameterRange> Hyperparameters)
+    IReadOnlyDictionary<string, long> Quotas)
 {
     public const string RelativePath = "catalog/catalog.json";
 
@@ -76,14 +71,6 @@ public sealed record RftCatalog(
                 p => p.Key, p => (IReadOnlyList<string>)Strings(p.Value, $"models.training_types.{p.Key}"));
             return new CatalogModel(Str(m, "id"), Strings(m["aliases"], "aliases"), Str(m, "status"), types);
         }).ToList();
-        var hyper = Obj(root, "hyperparameters")
-            .Where(p => p.Value is JsonObject)
-            .ToDictionary(p => p.Key, p =>
-            {
-                var h = (JsonObject)p.Value!;
-                return new HyperparameterRange(p.Key, Str(h, "type"), Num(h, "min"), Num(h, "min_exclusive"), Num(h, "max"),
-                    h["values"] is JsonArray ? Strings(h["values"], "values") : null);
-            });
         return new RftCatalog(
             Arr(root, "regions").Select(r => Str((JsonObject)r!, "name")).ToList(),
             Obj(root, "training_types").Select(p => p.Key).ToList(),
@@ -96,8 +83,7 @@ public sealed record RftCatalog(
                 (int)Long(limits, "suffix_max_length"), Str(limits, "suffix_pattern"), (int)Long(limits, "metadata_max_pairs"),
                 (int)Long(limits, "metadata_key_max_length"), (int)Long(limits, "metadata_value_max_length"),
                 Long(limits, "seed_min"), Long(limits, "seed_max")),
-            Obj(root, "quotas").Where(p => p.Value is JsonValue q && q.GetValueKind() == JsonValueKind.Number).ToDictionary(p => p.Key, p => p.Value!.GetValue<long>()),
-            hyper);
+            Obj(root, "quotas").Where(p => p.Value is JsonValue q && q.GetValueKind() == JsonValueKind.Number).ToDictionary(p => p.Key, p => p.Value!.GetValue<long>()));
     }
 
     private static JsonObject Obj(JsonObject o, string key) =>

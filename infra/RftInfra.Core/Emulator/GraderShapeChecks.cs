@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using RftInfra.Core.Graders;
+using RftInfra.Core.Validation;
 
 namespace RftInfra.Core.Emulator;
 
@@ -10,12 +11,13 @@ namespace RftInfra.Core.Emulator;
 /// </summary>
 internal static class GraderShapeChecks
 {
-    private static readonly HashSet<string> Operations = ["eq", "ne", "like", "ilike"];
+    // The enums are the validator's description (GraderShape); what follows them here is the service's own
+    // behaviour: which types it takes where, and its 400 wording naming the param.
+    private static readonly HashSet<string> Operations = [.. GraderShape.StringCheckOperations];
 
-    private static readonly HashSet<string> Metrics =
-        ["fuzzy_match", "bleu", "gleu", "meteor", "rouge_1", "rouge_2", "rouge_3", "rouge_4", "rouge_5", "rouge_l"];
+    private static readonly HashSet<string> Metrics = [.. GraderShape.EvaluationMetrics];
 
-    private static readonly HashSet<string> Roles = ["system", "developer", "user", "assistant"];
+    private static readonly HashSet<string> Roles = [.. GraderShape.MessageRoles];
 
     /// <summary>The types the graders endpoints and an RFT job take at the top level (§1.6, §3.6).</summary>
     private static readonly HashSet<string> TopLevelTypes =

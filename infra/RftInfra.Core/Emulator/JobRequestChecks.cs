@@ -31,8 +31,6 @@ internal static class JobRequestChecks
 
     private static readonly HashSet<string> MethodTypes = ["supervised", "dpo", "reinforcement"];
 
-    private static readonly HashSet<string> ReasoningEfforts = ["default", "low", "medium", "high"];
-
     public static JobRequest Check(JsonObject body, ApiSurface surface, bool requireTrainingType, string? region = null)
     {
         var model = String(body, "model") ?? throw EmulatorErrors.MissingField("model");
@@ -143,36 +141,20 @@ internal static class JobRequestChecks
         }
     }
 
+    /// <summary>
+    /// The hyperparameter rules are the validator's (<see cref="Hyperparameters"/>); only the 400 and its wording
+    /// are the service's: the first bad value, named by its parameter path.
+    /// </summary>
     private static void CheckHyperparameters(JsonObject hyper)
     {
         const string Prefix = "method.reinforcement.hyperparameters.";
-        Range(hyper, "eval_interval", 1, 25);
-        Range(hyper, "eval_samples", 1, 10);
-        Range(hyper, "compute_multiplier", 0.5, 3.0);
-        Range(hyper, "n_epochs", 1, Validation.ServiceLimits.MaxEpochs);
-        Range(hyper, "batch_size", 1, 256);
-        Range(hyper, "learning_rate_multiplier", 0.0001, 10);
-        if (hyper["reasoning_effort"] is { } effort
-            && (effort.GetValueKind() != JsonValueKind.String || !ReasoningEfforts.Contains(effort.GetValue<string>())))
+        foreach (var hyperparameter in Hyperparameters.All)
         {
-            throw EmulatorErrors.InvalidPayload(
-                $"'{Prefix}reasoning_effort' must be one of default, low, medium, high; got {effort.ToJsonString()}.",
-                Prefix + "reasoning_effort");
-        }
-
-        static void Range(JsonObject hyper, string name, double min, double max)
-        {
-            var value = hyper[name];
-            if (value is null || (value.GetValueKind() == JsonValueKind.String && value.GetValue<string>() == "auto"))
-            {
-                return;
-            }
-
-            if (value.GetValueKind() != JsonValueKind.Number || value.GetValue<double>() < min || value.GetValue<double>() > max)
+            var value = hyper[hyperparameter.Name];
+            if (value is not null && (!Validation.Shape.Matches(value, hyperparameter.Field.Kind) || hyperparameter.Problem(value) is not null))
             {
                 throw EmulatorErrors.InvalidPayload(
-                    $"'{Prefix}{name}' must be \"auto\" or a number from {min} to {max}; got {value.ToJsonString()}.",
-                    Prefix + name);
+                    $"'{Prefix}{hyperparameter.Name}' must be {hyperparameter.Allowed}; got {value.ToJsonString()}.", Prefix + hyperparameter.Name);
             }
         }
     }

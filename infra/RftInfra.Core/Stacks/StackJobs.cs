@@ -144,7 +144,7 @@ public static class StackJobLoader
             declaration.Name, path, (JsonObject)json.DeepClone(), region, declaration.Model, training, validation,
             declaration.Grader.Name ?? declaration.Name, graderPath, grader,
             declaration.ResponseFormat?.DeepClone() as JsonObject,
-            json["hyperparameters"]?.DeepClone() as JsonObject,
+            declaration.Hyperparameters.ToJson(),
             declaration.TrainingType,
             declaration.Suffix,
             declaration.Seed,

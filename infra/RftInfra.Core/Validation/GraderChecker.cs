@@ -186,7 +186,7 @@ public sealed partial class GraderChecker(string file, SourceMap positions, RftC
                     diagnostics.Add(GraderDiagnostics.InvalidSamplingParam(file, positions.Value(SourceMap.Child(samplingPath, "reasoning_effort")),
                         $"reasoning_effort is only for reasoning models; {model} is not one."));
                 }
-                else if (effort is not ("low" or "medium" or "high"))
+                else if (!GraderShape.SamplingReasoningEfforts.Contains(effort))
                 {
                     diagnostics.Add(GraderDiagnostics.InvalidSamplingParam(file, positions.Value(SourceMap.Child(samplingPath, "reasoning_effort")),
                         $"reasoning_effort '{effort}' is not low, medium or high."));

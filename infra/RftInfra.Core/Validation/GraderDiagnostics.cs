@@ -185,10 +185,9 @@ public static class GraderDiagnostics
     public static Diagnostic InvalidSamplingParam(string file, SourcePosition at, string problem) =>
         InvalidSamplingParamDescriptor.Create(file, at, problem);
 
-    public static readonly IReadOnlyList<string> StringCheckOperations = ["eq", "ne", "like", "ilike"];
+    public static IReadOnlyList<string> StringCheckOperations => GraderShape.StringCheckOperations;
 
-    public static readonly IReadOnlyList<string> EvaluationMetrics =
-        ["fuzzy_match", "bleu", "gleu", "meteor", "rouge_1", "rouge_2", "rouge_3", "rouge_4", "rouge_5", "rouge_l"];
+    public static IReadOnlyList<string> EvaluationMetrics => GraderShape.EvaluationMetrics;
 
-    public static readonly IReadOnlyList<string> MessageRoles = ["system", "developer", "user", "assistant"];
+    public static IReadOnlyList<string> MessageRoles => GraderShape.MessageRoles;
 }

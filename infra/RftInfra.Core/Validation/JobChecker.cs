@@ -107,52 +107,17 @@ public sealed partial class JobChecker(string file, SourceMap positions, RftCata
         }
     }
 
+    /// <summary>The value rules of <see cref="Hyperparameters"/> (ranges, choices); types are the shape check's.</summary>
     private void CheckHyperparameters(JsonObject hyperparameters)
     {
         foreach (var (name, value) in hyperparameters)
         {
-            if (!catalog.Hyperparameters.TryGetValue(name, out var range) || value is null)
+            if (Hyperparameters.Find(name)?.Problem(value) is { } problem)
             {
-                continue;
-            }
-
-            var at = At(SourceMap.Child("hyperparameters", name));
-            if (range.Values is { } values)
-            {
-                if (Shape.AsString(value) is { } text && !values.Contains(text))
-                {
-                    diagnostics.Add(JobDiagnostics.Hyperparameter(file, at, name,
-                        $"'{text}' is not one of {string.Join(", ", values)}." + (text == "auto" ? " Did you mean 'default'?" : Text.EditDistance.DidYouMean(text, values))));
-                }
-
-                continue;
-            }
-
-            if (Shape.AsNumber(value) is not { } number)
-            {
-                continue; // "auto" or a wrong type (reported by the shape check)
-            }
-
-            var shown = number.ToString(CultureInfo.InvariantCulture);
-            if (range.Min is { } min && number < min)
-            {
-                diagnostics.Add(JobDiagnostics.Hyperparameter(file, at, name, $"{shown} is below the minimum {min.ToString(CultureInfo.InvariantCulture)}{RangeText(range)}."));
-            }
-            else if (range.MinExclusive is { } above && number <= above)
-            {
-                diagnostics.Add(JobDiagnostics.Hyperparameter(file, at, name, $"{shown} must be greater than {above.ToString(CultureInfo.InvariantCulture)}."));
-            }
-            else if ((range.Max ?? ServiceLimits.MaxOf(name)) is { } max && number > max)
-            {
-                diagnostics.Add(JobDiagnostics.Hyperparameter(file, at, name, $"{shown} is above the maximum {max.ToString(CultureInfo.InvariantCulture)}{RangeText(range)}."));
+                diagnostics.Add(JobDiagnostics.Hyperparameter(file, At(SourceMap.Child("hyperparameters", name)), name, problem));
             }
         }
     }
-
-    private static string RangeText(HyperparameterRange range) =>
-        range.Min is { } min && range.Max is { } max
-            ? $" (range {min.ToString(CultureInfo.InvariantCulture)}–{max.ToString(CultureInfo.InvariantCulture)}, or \"auto\")"
-            : "";
 
     private void CheckSuffixSeedMetadata(JsonObject json, JobDeclaration job)
     {

@@ -22,16 +22,35 @@ public enum FieldKind
 }
 
 /// <summary>
-/// One field of a declaration object. <see cref="Fields"/> describes an object's own fields (null = a free-form
-/// map such as metadata or a JSON schema); <see cref="Items"/> describes the objects of an array.
-/// The JSON Schemas in schemas/ mirror these (a test keeps them in step).
+/// One field of a declaration object, the single description of it. <see cref="Fields"/> describes an object's own
+/// fields (null = a free-form map such as metadata or a JSON schema); <see cref="Items"/> describes the objects of an
+/// array. <see cref="Shape.Check"/> checks names, required and JSON kinds; the value rules (<see cref="Values"/>,
+/// ranges, <see cref="Pattern"/>, lengths) are checked by the job and grader checkers under their own codes, and
+/// all of it is written to schemas/ by <see cref="JsonSchemaWriter"/> (a test fails when the files differ).
+/// <see cref="CatalogValues"/> takes the allowed values from the catalog (regions, SKUs) instead of code;
+/// <see cref="Schema"/> adds JSON Schema keywords the record has no member for (examples, oneOf, const);
+/// <see cref="SchemaRequired"/> marks a field the schema requires while its checker reports it under its own code.
+/// See docs/declarations.md.
 /// </summary>
 public sealed record FieldSpec(
     string Name,
     FieldKind Kind,
     bool Required = false,
     IReadOnlyList<FieldSpec>? Fields = null,
-    IReadOnlyList<FieldSpec>? Items = null);
+    IReadOnlyList<FieldSpec>? Items = null,
+    string? Description = null,
+    IReadOnlyList<string>? Values = null,
+    Func<RftCatalog, IReadOnlyList<string>>? CatalogValues = null,
+    string? Pattern = null,
+    double? Minimum = null,
+    double? ExclusiveMinimum = null,
+    double? Maximum = null,
+    int? MinLength = null,
+    int? MaxLength = null,
+    int? MinItems = null,
+    int? MaxItems = null,
+    Func<RftCatalog, JsonObject>? Schema = null,
+    bool SchemaRequired = false);
 
 /// <summary>The findings a shape check produces, so grader and job checks report under their own codes.</summary>
 public sealed record ShapeFindings(

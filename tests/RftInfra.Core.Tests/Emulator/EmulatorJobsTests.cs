@@ -209,6 +209,14 @@ public class EmulatorJobsTests
         badHyper["method"]!["reinforcement"]!["hyperparameters"]!["eval_samples"] = 50;
         TestEmulator.AssertError(400, "invalidPayload", await emulator.Post(Jobs, badHyper), "method.reinforcement.hyperparameters.eval_samples");
 
+        // The emulator's hyperparameter rules are the validator's description; the wording is the service's.
+        var tooManyEpochs = TestEmulator.JobBody(training, validation);
+        tooManyEpochs["method"]!["reinforcement"]!["hyperparameters"]!["n_epochs"] = 51;
+        var epochs = await emulator.Post(Jobs, tooManyEpochs);
+        TestEmulator.AssertError(400, "invalidPayload", epochs, "method.reinforcement.hyperparameters.n_epochs");
+        Assert.Equal("'method.reinforcement.hyperparameters.n_epochs' must be \"auto\" or an integer from 1 to 50; got 51.",
+            epochs.Body!["error"]!["message"]!.GetValue<string>());
+
         TestEmulator.AssertError(400, "invalidPayload", await emulator.Send(HttpMethod.Post, Jobs, JsonValue.Create("not an object")));
     }
 

@@ -5,33 +5,14 @@ using static RftInfra.Core.Tests.Validation.ValidationTestKit;
 
 namespace RftInfra.Core.Tests.Validation;
 
-/// <summary>The JSON Schemas, the catalog and the README stay in step with the checks.</summary>
+/// <summary>
+/// The JSON Schemas, the catalog and the README stay in step with the checks. The schemas' fields are generated from
+/// the descriptions (<see cref="JsonSchemaWriterTests"/>); these check what generation cannot: samples and docs.
+/// </summary>
 public class SchemaAndDocsTests
 {
     private static JsonObject Schema(string name) =>
         (JsonObject)JsonNode.Parse(File.ReadAllText(Path.Combine(RepoRoot, "schemas", name)))!;
-
-    [Fact]
-    public void JobSchema_HasExactlyTheFieldsTheLoaderAccepts()
-    {
-        var schema = Schema("job.schema.json");
-        AssertSameFields(JobShape.Fields, schema, "job");
-    }
-
-    [Fact]
-    public void GraderSchema_HasExactlyTheFieldsOfEachType()
-    {
-        var defs = (JsonObject)Schema("grader.schema.json")["$defs"]!;
-        foreach (var (type, fields) in GraderShape.FieldsByType)
-        {
-            var def = (JsonObject)defs[type]!;
-            var withSchema = fields.Prepend(new FieldSpec("$schema", FieldKind.String)).ToList();
-            AssertSameFields(withSchema, def, type);
-        }
-
-        var childTypes = ((JsonArray)defs["child_grader"]!["properties"]!["type"]!["enum"]!).Select(n => n!.GetValue<string>());
-        Assert.Equal(GraderShape.MultiChildTypes, childTypes);
-    }
 
     [Fact]
     public void Schemas_ListTheCatalogsValues()
@@ -103,22 +84,5 @@ public class SchemaAndDocsTests
         Assert.All(GraderDiagnostics.All, d => Assert.StartsWith("RFT1", d.Code, StringComparison.Ordinal));
         Assert.All(JobDiagnostics.All, d => Assert.StartsWith("RFT2", d.Code, StringComparison.Ordinal));
         Assert.All(DeclarationDiagnostics.All, d => Assert.StartsWith("RFT3", d.Code, StringComparison.Ordinal));
-    }
-
-    private static void AssertSameFields(IReadOnlyList<FieldSpec> fields, JsonObject schema, string where)
-    {
-        var properties = (JsonObject)schema["properties"]!;
-        Assert.True(fields.Select(f => f.Name).Order(StringComparer.Ordinal).SequenceEqual(properties.Select(p => p.Key).Order(StringComparer.Ordinal)),
-            $"{where}: loader [{string.Join(", ", fields.Select(f => f.Name))}] vs schema [{string.Join(", ", properties.Select(p => p.Key))}]");
-        var required = (schema["required"] as JsonArray)?.Select(n => n!.GetValue<string>()).ToHashSet() ?? [];
-        foreach (var field in fields.Where(f => f.Required))
-        {
-            Assert.True(required.Contains(field.Name), $"{where}.{field.Name} is required by the loader but not by the schema");
-        }
-
-        foreach (var field in fields.Where(f => f.Fields is not null))
-        {
-            AssertSameFields(field.Fields!, (JsonObject)properties[field.Name]!, $"{where}.{field.Name}");
-        }
     }
 }
