@@ -20,7 +20,20 @@ public static class OptionRanges
     {
         option.Validators.Add(result =>
         {
-            var value = result.GetValueOrDefault<double>();
+            double value;
+            try
+            {
+                value = result.GetValueOrDefault<double>();
+            }
+            catch (InvalidOperationException)
+            {
+                // Not a number at all ("inf", "abc", ""): the parser's own error would surface as an exception here.
+                var given = string.Join(" ", result.Tokens.Select(t => t.Value));
+                result.AddError($"{option.Name} '{given}' is not a number: give {unit} " +
+                    $"{(minInclusive ? "from" : "greater than")} {F(min)} {(minInclusive ? "to" : "and at most")} {F(max)} (docs/limits-grading.md).");
+                return;
+            }
+
             if (!IsInRange(value, min, max, minInclusive))
             {
                 result.AddError(OutOfRange(option.Name, value, min, max, minInclusive, unit));

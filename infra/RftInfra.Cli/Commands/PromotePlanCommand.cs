@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using RftInfra.Core.Files;
 using RftInfra.Core.Promotion;
+using RftInfra.Core.Text;
 using RftInfra.Core.Validation;
 
 namespace RftInfra.Cli.Commands;
@@ -78,7 +79,9 @@ public static class PromotePlanCommand
         foreach (var decision in decisions)
         {
             var where = $"{decision.Target.DeploymentName} in {decision.Target.Region}";
-            await io.Out.WriteLineAsync(decision switch
+            // Names, model ids and reasons come from the checkout and the dev stack: one line each, escaped, so a value
+            // cannot start a new line (a forged `::error::` workflow command) or recolour the terminal.
+            await io.Out.WriteLineAsync(TerminalText.Escape(decision switch
             {
                 DeployPromotion d when d.Copy is not null =>
                     $"deploy  {d.Promotion} -> {where}: copy checkpoint {d.Copy.CheckpointId} of {d.Copy.JobId}, then model {d.ModelName} v{d.ModelVersion}, {d.Target.Sku} x {d.Target.Capacity}",
@@ -86,7 +89,7 @@ public static class PromotePlanCommand
                     $"deploy  {d.Promotion} -> {where}: model {d.ModelName} v{d.ModelVersion} from {d.SourceAccountId}, {d.Target.Sku} x {d.Target.Capacity}",
                 RefusedPromotion r => $"refuse  {r.Promotion} -> {where}: {r.Reason}",
                 _ => $"unknown {decision.Promotion}",
-            });
+            }));
         }
 
         if (decisions.Count == 0)

@@ -272,19 +272,36 @@ internal static partial class EmulatorRoutes
     private static IResult Json(JsonNode node, int status = StatusCodes.Status200OK) =>
         Results.Text(node.ToJsonString(), "application/json", Encoding.UTF8, status);
 
+    // A duplicate key is refused while parsing; JsonNode would otherwise fail later, as a 500, where the key is read.
+    private static readonly JsonDocumentOptions StrictJson = new() { AllowDuplicateProperties = false };
+
     private static async Task<JsonObject> ReadJsonObject(HttpRequest request)
     {
+        // The body is within the route's limit (MaxJsonBodyBytes), so it is read whole: the JSON reader does not check
+        // that strings are UTF-8, and a bad string would otherwise fail later, as a 500, where it is read.
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
+        if (!System.Text.Unicode.Utf8.IsValid(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)))
+        {
+            throw EmulatorErrors.InvalidPayload("The request body is not valid JSON (it is not UTF-8 text): send a JSON object.");
+        }
+
         JsonNode? node;
         try
         {
-            node = await JsonNode.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
+            node = JsonNode.Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), documentOptions: StrictJson);
         }
         catch (JsonException e)
         {
             throw EmulatorErrors.InvalidPayload($"The request body is not valid JSON (line {e.LineNumber + 1}): send a JSON object.");
         }
 
-        return node as JsonObject ?? throw EmulatorErrors.InvalidPayload("The request body must be a JSON object.");
+        if (node is not JsonObject obj)
+        {
+            throw EmulatorErrors.InvalidPayload("The request body must be a JSON object.");
+        }
+
+        return obj;
     }
 
     private static async Task<IFormCollection> ReadForm(HttpRequest request)
@@ -293,8 +310,9 @@ internal static partial class EmulatorRoutes
         {
             return await request.ReadFormAsync(request.HttpContext.RequestAborted);
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when ((e is InvalidDataException or IOException) && !request.HttpContext.RequestAborted.IsCancellationRequested)
         {
+            // A truncated body (no closing boundary) is an IOException: the client's mistake, answered as one.
             throw EmulatorErrors.InvalidPayload("The multipart body could not be read: " + e.Message);
         }
     }

@@ -15,7 +15,13 @@ public sealed class GraderFilesCheck : IValidationCheck
         {
             if (grader.Document.Root is null)
             {
-                continue; // unreadable: the loader already reported it
+                // Unreadable files were reported by the loader; a file that reads as null (`~`, `null`) is not a grader.
+                if (!grader.Document.Diagnostics.Any(d => d.IsError))
+                {
+                    diagnostics.Add(GraderDiagnostics.NotAnObject(grader.Document.DisplayPath, grader.Document.Positions.Value(""), Shape.KindOf(null)));
+                }
+
+                continue;
             }
 
             if (grader.Document.Object is not { } json)
@@ -38,6 +44,11 @@ public sealed class JobFilesCheck : IValidationCheck
         {
             if (job.Document.Root is null)
             {
+                if (!job.Document.Diagnostics.Any(d => d.IsError))
+                {
+                    diagnostics.Add(JobDiagnostics.NotAnObject(job.Document.DisplayPath, job.Document.Positions.Value(""), Shape.KindOf(null)));
+                }
+
                 continue;
             }
 

@@ -323,6 +323,37 @@ public class PromotionTests
     }
 
     [Fact]
+    public async Task Cli_PromotePlan_HostileModelIdCannotForgeALineOrAnEscape()
+    {
+        var outputs = JsonNode.Parse(await File.ReadAllTextAsync(Fixture("dev-outputs.json")))!;
+        outputs["jobs"]!["capital-qa"]!["fineTunedModel"] = "x\n::error::forged\u001b[31m";
+        var outputsFile = Path.Combine(Path.GetTempPath(), $"rft-dev-{Guid.NewGuid():N}.json");
+        var stackFile = Path.Combine(Path.GetTempPath(), $"rft-prod-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(outputsFile, outputs.ToJsonString());
+        await File.WriteAllTextAsync(stackFile, """
+            config:
+              rft-infra:regions: [swedencentral]
+              rft-infra:devStack: org/rft-infra/dev
+              rft-infra:promotions:
+                - job: capital-qa
+                  targets: [{region: swedencentral}]
+            """);
+        try
+        {
+            var (stdout, _, _) = await CliRunner.Rft("promote-plan", "--stack-file", stackFile, "--dev-outputs", outputsFile);
+
+            Assert.DoesNotContain("\n::error", stdout, StringComparison.Ordinal);
+            Assert.DoesNotContain('\u001b', stdout);
+            Assert.Contains("x\\n::error::forged\\x1b[31m", stdout, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(outputsFile);
+            File.Delete(stackFile);
+        }
+    }
+
+    [Fact]
     public async Task Cli_PromotePlanOnTheRepositoryStackFileDeploysWhatPassesTheGates()
     {
         var root = AppContext.BaseDirectory;

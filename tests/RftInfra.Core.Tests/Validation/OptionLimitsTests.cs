@@ -26,6 +26,24 @@ public class OptionLimitsTests
     }
 
     [Theory]
+    [InlineData("grade", "--python-timeout", "inf")]
+    [InlineData("grade", "--python-timeout", "abc")]
+    [InlineData("grade", "--python-timeout", "")]
+    [InlineData("emulator", "--pace", "inf")]
+    [InlineData("emulator", "--pace", "abc")]
+    public async Task NumericOption_NotANumber_ExitsTwoWithoutAStackTrace(string command, string option, string value)
+    {
+        string[] args = command == "grade"
+            ? ["grade", "--root", RepoRoot, "--grader", "graders/capital-match.json", "--data", "data/capital-train.jsonl", "--sample-text", "Paris", option, value]
+            : ["emulator", option, value];
+        var (_, stderr, exit) = await CliRunner.Rft(args);
+
+        Assert.Equal(2, exit);
+        Assert.Contains($"{option} '{value}' is not a number: give a number of seconds", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("0.5")]
     [InlineData("3600")]
     public async Task PythonTimeout_InRange_IsAccepted(string value)

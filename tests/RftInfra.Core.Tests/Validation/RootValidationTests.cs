@@ -7,6 +7,23 @@ namespace RftInfra.Core.Tests.Validation;
 
 public class RootValidationTests
 {
+    [Theory]
+    [InlineData("jobs/qa.yaml", "~", "RFT202")]
+    [InlineData("jobs/qa.yaml", "null", "RFT202")]
+    [InlineData("graders/match.json", "null", "RFT100")]
+    public void DocumentThatIsNull_IsAnErrorNotSkipped(string file, string text, string code)
+    {
+        // A hostile pull request replacing a grader or job with `null` must not keep CI green.
+        using var root = TempRoot.Clean();
+        root.Write(file, text);
+
+        var result = RftValidator.ValidateRoot(root.Path);
+
+        var finding = Assert.Single(result.Diagnostics, d => d.Code == code);
+        Assert.Equal(file, finding.File);
+        Assert.Contains("found null", finding.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Samples_ValidateClean()
     {
