@@ -55,4 +55,30 @@ public class HyperparameterDescriptionTests
         Assert.Null(JobHyperparameters.Bind(null).ToJson());
         Assert.Equal("{}", JobHyperparameters.Bind(new JsonObject()).ToJson()!.ToJsonString());
     }
+
+    [Fact]
+    public void EveryDescription_ReachesTheRequestBodyAndRefusesItsBounds()
+    {
+        // Generic over the description, so a new hyperparameter is covered without a new line here.
+        var declared = new JsonObject();
+        foreach (var h in Hyperparameters.All)
+        {
+            declared[h.Name] = h.Values is { } values ? values[0] : "auto";
+            if (h.Max is { } max)
+            {
+                Assert.NotNull(h.Problem(JsonValue.Create(max + 1)));
+                Assert.Null(h.Problem(JsonValue.Create(max)));
+            }
+
+            if ((h.Min ?? h.MinExclusive) is { } min)
+            {
+                Assert.NotNull(h.Problem(JsonValue.Create(h.Min is null ? min : min - 1)));
+            }
+
+            Assert.Equal(h.Values is null, h.AllowsAuto);
+        }
+
+        var body = JobHyperparameters.Bind(declared).ToJson()!;
+        Assert.Equal(Hyperparameters.Names, body.Select(p => p.Key));
+    }
 }
