@@ -9,8 +9,8 @@ using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using Pulumi.Experimental;
 using Pulumi.Experimental.Provider;
-using RftInfra.Core.ProviderModel;
-using RftInfra.Core.Stacks;
+using RftInfra.ProviderModel;
+using RftInfra.Stacks;
 
 namespace RftInfra.ResourceProvider;
 

@@ -8,8 +8,8 @@
 using System.Collections.Immutable;
 using Pulumi.Experimental;
 using Pulumi.Experimental.Provider;
-using RftInfra.Core.Lifecycles;
-using RftInfra.Core.ProviderModel;
+using RftInfra.Lifecycles;
+using RftInfra.ProviderModel;
 
 namespace RftInfra.ResourceProvider;
 

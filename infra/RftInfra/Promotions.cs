@@ -1,8 +1,8 @@
 using System.Collections.Immutable;
 using Pulumi;
 using Pulumi.AzureNative.CognitiveServices.Inputs;
-using RftInfra.Core.Promotion;
-using RftInfra.Core.Stacks;
+using RftInfra.Promotion;
+using RftInfra.Stacks;
 using AzureDeployment = Pulumi.AzureNative.CognitiveServices.Deployment;
 using AzureDeploymentArgs = Pulumi.AzureNative.CognitiveServices.DeploymentArgs;
 

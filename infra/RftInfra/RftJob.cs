@@ -3,7 +3,7 @@
 // { Parent, Provider, DependsOn } (compiled against Pulumi .NET SDK 3.112.0, see docs/pulumi.md).
 using System.Collections.Immutable;
 using Pulumi;
-using RftInfra.Core.Stacks;
+using RftInfra.Stacks;
 
 namespace RftInfra;
 

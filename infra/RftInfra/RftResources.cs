@@ -2,10 +2,10 @@
 // CustomResourceOptions? options), ProviderResource(string package, string name, ResourceArgs args,
 // CustomResourceOptions? options), [Input(name, required)] / [Output(name)] attributes, Input<T>/Output<T>
 // (compiled against Pulumi .NET SDK 3.112.0, see docs/pulumi.md). Property names and types follow
-// RftInfra.Core.ProviderModel.RftResourceTypes, the description the provider's schema is generated from.
+// RftInfra.ProviderModel.RftResourceTypes, the description the provider's schema is generated from.
 using System.Collections.Immutable;
 using Pulumi;
-using RftInfra.Core.ProviderModel;
+using RftInfra.ProviderModel;
 
 namespace RftInfra;
 

@@ -1,10 +1,10 @@
 // Checked against the Pulumi .NET SDK 3.x public API: Config(string? name), Config.Get(string key),
 // Deployment.Instance.StackName / RootDirectory, RunException(string message) (pulumi/pulumi-dotnet sdk/Pulumi).
 using Pulumi;
-using RftInfra.Core.Declarations;
-using RftInfra.Core.Diagnostics;
-using RftInfra.Core.Files;
-using RftInfra.Core.Stacks;
+using RftInfra.Declarations;
+using RftInfra.Diagnostics;
+using RftInfra.Files;
+using RftInfra.Stacks;
 
 namespace RftInfra;
 

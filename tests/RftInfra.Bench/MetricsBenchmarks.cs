@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using RftInfra.Core.Graders.Metrics;
+using RftInfra.Graders.Metrics;
 using RftInfra.Core.Tests.Metrics;
 
 namespace RftInfra.Bench;

@@ -4,7 +4,7 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
-using RftInfra.Core.Graders.Metrics;
+using RftInfra.Graders.Metrics;
 using RftInfra.Core.Tests.Metrics;
 
 namespace RftInfra.Bench;

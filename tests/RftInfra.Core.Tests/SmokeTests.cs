@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using RftInfra.Core.Graders;
+using RftInfra.Graders;
 
 namespace RftInfra.Core.Tests;
 
@@ -38,7 +38,7 @@ public class JsonNumberTests
             ["input"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject { ["role"] = "user", ["content"] = "Rate {{sample.output_text}} against {{item.answer}}" }),
             ["range"] = new System.Text.Json.Nodes.JsonArray(0, 5),
         };
-        var findings = RftInfra.Core.Validation.RftValidator.CheckGrader(grader, "judge");
+        var findings = RftInfra.Validation.RftValidator.CheckGrader(grader, "judge");
         Assert.DoesNotContain(findings, d => d.IsError);
         Assert.Equal(5, ((ScoreModelGrader)GraderJson.FromJson(grader)).RangeMax);
     }

@@ -4,7 +4,7 @@ using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using Pulumi.Experimental;
 using Pulumi.Experimental.Provider;
-using RftInfra.Core.ProviderModel;
+using RftInfra.ProviderModel;
 using RftInfra.ResourceProvider;
 
 namespace RftInfra.Tests;
@@ -31,7 +31,7 @@ public sealed class PropertyValuesTests
         Assert.Empty(secrets);
         Assert.Equal(
             """{"grader":{"graders":{"a":{"range":[0,5]}},"none":null,"strict":true,"type":"multi"},"model":"o4-mini","seed":42}""",
-            RftInfra.Core.Graders.CanonicalJsonWriter.Write(bag));
+            RftInfra.Graders.CanonicalJsonWriter.Write(bag));
     }
 
     [Fact]

@@ -5,8 +5,8 @@ using System.Text.Json.Nodes;
 using Pulumi;
 using Pulumi.Experimental;
 using Pulumi.Experimental.Provider;
-using RftInfra.Core.Emulator;
-using RftInfra.Core.Stacks;
+using RftInfra.Emulator;
+using RftInfra.Stacks;
 using RftInfra.ResourceProvider;
 
 namespace RftInfra.Tests;

@@ -5,11 +5,11 @@ using System.Text.Json.Nodes;
 using Pulumi;
 using Pulumi.Experimental;
 using Pulumi.Experimental.Provider;
-using RftInfra.Core.Diagnostics;
-using RftInfra.Core.Lifecycles;
-using RftInfra.Core.ProviderModel;
+using RftInfra.Diagnostics;
+using RftInfra.Lifecycles;
+using RftInfra.ProviderModel;
 using RftInfra.ResourceProvider;
-using CheckResult = RftInfra.Core.Lifecycles.CheckResult;
+using CheckResult = RftInfra.Lifecycles.CheckResult;
 
 namespace RftInfra.Tests;
 

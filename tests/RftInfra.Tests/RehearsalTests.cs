@@ -1,8 +1,8 @@
 // Pulumi.Testing (SDK 3.112.0): the rehearsal stack's program path, with the same mocks as StackTests.
 using System.Collections.Immutable;
 using Pulumi.Testing;
-using RftInfra.Core.Declarations;
-using RftInfra.Core.Stacks;
+using RftInfra.Declarations;
+using RftInfra.Stacks;
 
 namespace RftInfra.Tests;
 

@@ -4,8 +4,8 @@
 using System.Collections.Immutable;
 using Pulumi;
 using Pulumi.Testing;
-using RftInfra.Core.Declarations;
-using RftInfra.Core.Stacks;
+using RftInfra.Declarations;
+using RftInfra.Stacks;
 
 namespace RftInfra.Tests;
 

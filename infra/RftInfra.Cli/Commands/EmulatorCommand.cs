@@ -1,5 +1,5 @@
 using System.CommandLine;
-using RftInfra.Core.Emulator;
+using RftInfra.Emulator;
 
 namespace RftInfra.Cli.Commands;
 

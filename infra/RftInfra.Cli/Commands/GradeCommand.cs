@@ -4,9 +4,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using RftInfra.Core.Diagnostics;
-using RftInfra.Core.Graders;
-using RftInfra.Core.Graders.Evaluation;
+using RftInfra.Diagnostics;
+using RftInfra.Graders;
+using RftInfra.Graders.Evaluation;
 
 namespace RftInfra.Cli.Commands;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using RftInfra.Core.Graders.Evaluation;
+using RftInfra.Graders.Evaluation;
 using ScottPlot;
 
 namespace RftInfra.Cli.Commands;

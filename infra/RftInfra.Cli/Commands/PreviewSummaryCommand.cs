@@ -1,6 +1,6 @@
 using System.CommandLine;
-using RftInfra.Core.Files;
-using RftInfra.Core.GitOps;
+using RftInfra.Files;
+using RftInfra.GitOps;
 
 namespace RftInfra.Cli.Commands;
 

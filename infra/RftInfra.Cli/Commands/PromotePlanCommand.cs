@@ -1,10 +1,12 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using RftInfra.Core.Files;
-using RftInfra.Core.Promotion;
-using RftInfra.Core.Text;
-using RftInfra.Core.Validation;
+using RftInfra.Files;
+using RftInfra.Promotion;
+using RftInfra.Text;
+using RftInfra.Validation;
+using RftInfra.Declarations;
+using RftInfra.Diagnostics;
 
 namespace RftInfra.Cli.Commands;
 

@@ -1,5 +1,7 @@
 using System.CommandLine;
-using RftInfra.Core.Validation;
+using RftInfra.Validation;
+using RftInfra.Declarations;
+using RftInfra.Diagnostics;
 
 namespace RftInfra.Cli.Commands;
 

@@ -2,10 +2,12 @@ using System.Reflection;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using RftInfra.Core.Datasets;
-using RftInfra.Core.Diagnostics;
-using RftInfra.Core.Text;
-using RftInfra.Core.Validation;
+using RftInfra.Datasets;
+using RftInfra.Diagnostics;
+using RftInfra.Text;
+using RftInfra.Validation;
+using RftInfra.Declarations;
+using RftInfra.Files;
 
 namespace RftInfra.Cli.Commands;
 
@@ -117,7 +119,7 @@ public static class ValidationOutput
     public static void WriteSarif(TextWriter output, ValidationResult result)
     {
         var version = typeof(ValidationOutput).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
-        var descriptors = DiagnosticDescriptor.All.ToDictionary(d => d.Code);
+        var descriptors = DiagnosticCatalog.All.ToDictionary(d => d.Code);
         foreach (var check in DatasetDiagnostics.All)
         {
             descriptors[check.Code] = new DiagnosticDescriptor(check.Code, check.Severity, check.Title, check.Title);

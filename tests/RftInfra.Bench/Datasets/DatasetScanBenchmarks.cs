@@ -1,8 +1,9 @@
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
-using RftInfra.Core.Datasets;
-using RftInfra.Core.Templates;
+using RftInfra.Datasets;
+using RftInfra.Templates;
+using RftInfra.Files;
 
 namespace RftInfra.Bench.Datasets;
 

@@ -2,8 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using RftInfra.Core.Datasets;
-using RftInfra.Core.Templates;
+using RftInfra.Datasets;
+using RftInfra.Templates;
+using RftInfra.Files;
 
 namespace RftInfra.Bench.Datasets;
 

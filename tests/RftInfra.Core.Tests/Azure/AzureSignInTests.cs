@@ -2,8 +2,8 @@ using System.Net;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Identity;
-using RftInfra.Core.Azure;
-using RftInfra.Core.ProviderModel;
+using RftInfra.AzureOpenAI;
+using RftInfra.ProviderModel;
 
 namespace RftInfra.Core.Tests.Azure;
 

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Azure;
 using Azure.Core;
 using Microsoft.Extensions.Time.Testing;
-using RftInfra.Core.Azure;
+using RftInfra.AzureOpenAI;
 
 namespace RftInfra.Core.Tests.Azure;
 

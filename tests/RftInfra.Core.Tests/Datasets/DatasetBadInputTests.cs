@@ -1,7 +1,8 @@
 using System.Text;
 using System.Text.Json;
-using RftInfra.Core.Datasets;
-using RftInfra.Core.Diagnostics;
+using RftInfra.Datasets;
+using RftInfra.Diagnostics;
+using RftInfra.Files;
 
 namespace RftInfra.Core.Tests.Datasets;
 

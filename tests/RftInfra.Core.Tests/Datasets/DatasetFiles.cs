@@ -1,6 +1,7 @@
 using System.Text;
-using RftInfra.Core.Datasets;
-using RftInfra.Core.Templates;
+using RftInfra.Datasets;
+using RftInfra.Templates;
+using RftInfra.Files;
 
 namespace RftInfra.Core.Tests.Datasets;
 

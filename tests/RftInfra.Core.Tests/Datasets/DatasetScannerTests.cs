@@ -1,7 +1,8 @@
 using System.Text;
-using RftInfra.Core.Datasets;
-using RftInfra.Core.Diagnostics;
-using RftInfra.Core.Templates;
+using RftInfra.Datasets;
+using RftInfra.Diagnostics;
+using RftInfra.Templates;
+using RftInfra.Files;
 
 namespace RftInfra.Core.Tests.Datasets;
 

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http;
-using RftInfra.Core.Emulator;
+using RftInfra.Emulator;
 
 namespace RftInfra.Core.Tests.Emulator;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using RftInfra.Core.Emulator;
+using RftInfra.Emulator;
 
 namespace RftInfra.Core.Tests.Emulator;
 

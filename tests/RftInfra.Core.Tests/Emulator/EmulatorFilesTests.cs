@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using RftInfra.Core.Emulator;
+using RftInfra.Emulator;
 
 namespace RftInfra.Core.Tests.Emulator;
 

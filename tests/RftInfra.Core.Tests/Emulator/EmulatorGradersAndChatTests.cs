@@ -88,7 +88,7 @@ public class EmulatorGradersAndChatTests
             new JsonObject { ["role"] = "system", ["content"] = "You grade answers. Reply with a score from 0 to 1." },
             new JsonObject { ["role"] = "user", ["content"] = userText }),
         // The grader engine's own score format, so the emulator is tested with what the kit really sends.
-        ["response_format"] = RftInfra.Core.Graders.Evaluation.GraderEngine.ScoreResponseFormat(),
+        ["response_format"] = RftInfra.Graders.Evaluation.GraderEngine.ScoreResponseFormat(),
     };
 }
 

@@ -1,4 +1,4 @@
-using RftInfra.Core.Emulator;
+using RftInfra.Emulator;
 
 namespace RftInfra.Core.Tests.Emulator;
 

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
-using RftInfra.Core.Emulator;
+using RftInfra.Emulator;
 
 namespace RftInfra.Core.Tests.Emulator;
 

@@ -1,8 +1,8 @@
 using System.ClientModel;
 using System.Text.Json.Nodes;
 using Azure.Core;
-using RftInfra.Core.Emulator;
-using RftInfra.Core.Graders;
+using RftInfra.Emulator;
+using RftInfra.Graders;
 
 namespace RftInfra.Core.Tests.Emulator;
 

@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Time.Testing;
-using RftInfra.Core.Emulator;
+using RftInfra.Emulator;
 
 namespace RftInfra.Core.Tests.Emulator;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using RftInfra.Core.GitOps;
+using RftInfra.GitOps;
 
 namespace RftInfra.Core.Tests.GitOps;
 

@@ -248,7 +248,7 @@ public class WorkflowTests
     {
         var text = File.ReadAllText(Path.Combine(RepositoryRoot(), ".github", "workflows", "pull-request.yml"));
 
-        Assert.Contains(Core.GitOps.PreviewSummaryOptions.Marker, text, StringComparison.Ordinal);
+        Assert.Contains(global::RftInfra.GitOps.PreviewSummaryOptions.Marker, text, StringComparison.Ordinal);
         Assert.Contains("pulumi preview --stack \"$DEV_STACK\" --json", text, StringComparison.Ordinal);
         Assert.Contains("validate --format sarif", text, StringComparison.Ordinal);
     }

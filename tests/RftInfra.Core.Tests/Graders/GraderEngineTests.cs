@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using RftInfra.Core.Graders;
-using RftInfra.Core.Graders.Evaluation;
+using RftInfra.Graders;
+using RftInfra.Graders.Evaluation;
 
 namespace RftInfra.Core.Tests.Graders;
 

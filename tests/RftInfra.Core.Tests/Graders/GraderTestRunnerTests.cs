@@ -1,5 +1,5 @@
-using RftInfra.Core.Diagnostics;
-using RftInfra.Core.Graders.Evaluation;
+using RftInfra.Diagnostics;
+using RftInfra.Graders.Evaluation;
 
 namespace RftInfra.Core.Tests.Graders;
 

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using RftInfra.Core.Graders;
-using RftInfra.Core.Graders.Evaluation;
+using RftInfra.Graders;
+using RftInfra.Graders.Evaluation;
 
 namespace RftInfra.Core.Tests.Graders;
 

@@ -1,5 +1,5 @@
-using RftInfra.Core.Graders;
-using RftInfra.Core.Graders.Evaluation;
+using RftInfra.Graders;
+using RftInfra.Graders.Evaluation;
 
 namespace RftInfra.Core.Tests.Graders;
 

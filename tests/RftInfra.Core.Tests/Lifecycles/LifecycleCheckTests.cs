@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Azure;
-using RftInfra.Core.Azure;
-using RftInfra.Core.Lifecycles;
+using RftInfra.AzureOpenAI;
+using RftInfra.Lifecycles;
 using RftInfra.Core.Tests.Azure;
 
 namespace RftInfra.Core.Tests.Lifecycles;

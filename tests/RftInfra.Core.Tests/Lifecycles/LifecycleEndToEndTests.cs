@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using RftInfra.Core.Azure;
-using RftInfra.Core.Emulator;
-using RftInfra.Core.Lifecycles;
+using RftInfra.AzureOpenAI;
+using RftInfra.Emulator;
+using RftInfra.Lifecycles;
 
 namespace RftInfra.Core.Tests.Lifecycles;
 

@@ -2,9 +2,9 @@ using System.Text.Json.Nodes;
 using Azure;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
-using RftInfra.Core.Azure;
-using RftInfra.Core.Emulator;
-using RftInfra.Core.Lifecycles;
+using RftInfra.AzureOpenAI;
+using RftInfra.Emulator;
+using RftInfra.Lifecycles;
 
 namespace RftInfra.Core.Tests.Lifecycles;
 

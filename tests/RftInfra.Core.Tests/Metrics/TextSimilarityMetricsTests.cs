@@ -1,4 +1,4 @@
-using RftInfra.Core.Graders.Metrics;
+using RftInfra.Graders.Metrics;
 
 namespace RftInfra.Core.Tests.Metrics;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
-using RftInfra.Core.Graders.Metrics;
+using RftInfra.Graders.Metrics;
 
 namespace RftInfra.Core.Tests.Metrics;
 

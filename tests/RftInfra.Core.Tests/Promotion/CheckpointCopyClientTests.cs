@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Azure.Core;
 using Microsoft.Extensions.Time.Testing;
-using RftInfra.Core.Promotion;
+using RftInfra.Promotion;
 
 namespace RftInfra.Core.Tests.Promotion;
 

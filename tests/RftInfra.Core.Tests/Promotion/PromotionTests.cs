@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using RftInfra.Core.Promotion;
+using RftInfra.Promotion;
 
 namespace RftInfra.Core.Tests.Promotion;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using RftInfra.Core.Lifecycles;
-using RftInfra.Core.ProviderModel;
+using RftInfra.Lifecycles;
+using RftInfra.ProviderModel;
 
 namespace RftInfra.Core.Tests.ProviderModel;
 

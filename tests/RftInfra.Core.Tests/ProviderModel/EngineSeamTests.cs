@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-using RftInfra.Core.Azure;
-using RftInfra.Core.Emulator;
-using RftInfra.Core.Lifecycles;
-using RftInfra.Core.ProviderModel;
+using RftInfra.AzureOpenAI;
+using RftInfra.Emulator;
+using RftInfra.Lifecycles;
+using RftInfra.ProviderModel;
 using RftInfra.Core.Tests.Lifecycles;
 
 namespace RftInfra.Core.Tests.ProviderModel;

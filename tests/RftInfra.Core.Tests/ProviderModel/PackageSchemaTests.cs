@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using RftInfra.Core.ProviderModel;
+using RftInfra.ProviderModel;
 
 namespace RftInfra.Core.Tests.ProviderModel;
 
@@ -91,9 +91,9 @@ public class PackageSchemaTests
     [Fact]
     public void Tokens_AreTheLifecyclesTokens()
     {
-        Assert.Equal(RftInfra.Core.Lifecycles.TrainingFileLifecycle.Token, RftResourceTypes.TrainingFile.Token);
-        Assert.Equal(RftInfra.Core.Lifecycles.GraderLifecycle.Token, RftResourceTypes.Grader.Token);
-        Assert.Equal(RftInfra.Core.Lifecycles.FineTuningJobLifecycle.Token, RftResourceTypes.FineTuningJob.Token);
+        Assert.Equal(RftInfra.Lifecycles.TrainingFileLifecycle.Token, RftResourceTypes.TrainingFile.Token);
+        Assert.Equal(RftInfra.Lifecycles.GraderLifecycle.Token, RftResourceTypes.Grader.Token);
+        Assert.Equal(RftInfra.Lifecycles.FineTuningJobLifecycle.Token, RftResourceTypes.FineTuningJob.Token);
     }
 
     [Fact]

@@ -1,5 +1,5 @@
-using RftInfra.Core.Lifecycles;
-using RftInfra.Core.ProviderModel;
+using RftInfra.Lifecycles;
+using RftInfra.ProviderModel;
 
 namespace RftInfra.Core.Tests.ProviderModel;
 

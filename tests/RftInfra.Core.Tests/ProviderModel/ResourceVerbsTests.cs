@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using RftInfra.Core.Diagnostics;
-using RftInfra.Core.Lifecycles;
-using RftInfra.Core.ProviderModel;
+using RftInfra.Diagnostics;
+using RftInfra.Lifecycles;
+using RftInfra.ProviderModel;
 
 namespace RftInfra.Core.Tests.ProviderModel;
 

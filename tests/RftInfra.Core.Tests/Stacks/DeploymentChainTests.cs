@@ -1,4 +1,4 @@
-using RftInfra.Core.Stacks;
+using RftInfra.Stacks;
 
 namespace RftInfra.Core.Tests.Stacks;
 

@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using RftInfra.Core.Stacks;
+using RftInfra.Stacks;
 
 namespace RftInfra.Core.Tests.Stacks;
 

@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using RftInfra.Core.Stacks;
+using RftInfra.Stacks;
 
 namespace RftInfra.Core.Tests.Stacks;
 
@@ -19,7 +19,7 @@ public class PlainValuesTests
         var json = PlainValues.ToJsonNode(value)!;
 
         Assert.Equal("""{"b":true,"i":3,"list":["a",2,{"k":"v"}],"n":1.5,"none":null,"s":"text"}""",
-            RftInfra.Core.Graders.CanonicalJsonWriter.Write(json));
+            RftInfra.Graders.CanonicalJsonWriter.Write(json));
     }
 
     [Fact]
@@ -36,8 +36,8 @@ public class PlainValuesTests
         var range = Assert.IsType<ImmutableArray<object?>>(((ImmutableDictionary<string, object?>)((ImmutableDictionary<string, object?>)dictionary["graders"]!)["a"]!)["range"]);
         Assert.Equal([0.0, 5.0], range.Cast<double>());
         Assert.Equal(
-            RftInfra.Core.Graders.CanonicalJsonWriter.Write(json),
-            RftInfra.Core.Graders.CanonicalJsonWriter.Write(PlainValues.ToJsonNode(plain)));
+            RftInfra.Graders.CanonicalJsonWriter.Write(json),
+            RftInfra.Graders.CanonicalJsonWriter.Write(PlainValues.ToJsonNode(plain)));
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using RftInfra.Core.Diagnostics;
-using RftInfra.Core.Stacks;
+using RftInfra.Diagnostics;
+using RftInfra.Stacks;
 using YamlDotNet.RepresentationModel;
 using static RftInfra.Core.Tests.Stacks.StackTestData;
 

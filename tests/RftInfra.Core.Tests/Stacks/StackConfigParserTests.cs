@@ -1,4 +1,4 @@
-using RftInfra.Core.Stacks;
+using RftInfra.Stacks;
 using static RftInfra.Core.Tests.Stacks.StackTestData;
 
 namespace RftInfra.Core.Tests.Stacks;

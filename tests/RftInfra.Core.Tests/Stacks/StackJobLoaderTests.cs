@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using RftInfra.Core.Stacks;
+using RftInfra.Stacks;
 using static RftInfra.Core.Tests.Stacks.StackTestData;
 
 namespace RftInfra.Core.Tests.Stacks;

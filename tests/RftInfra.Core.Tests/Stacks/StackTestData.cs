@@ -1,5 +1,5 @@
-using RftInfra.Core.Declarations;
-using RftInfra.Core.Stacks;
+using RftInfra.Declarations;
+using RftInfra.Stacks;
 
 namespace RftInfra.Core.Tests.Stacks;
 

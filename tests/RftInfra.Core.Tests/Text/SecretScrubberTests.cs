@@ -1,5 +1,5 @@
 using System.Collections;
-using RftInfra.Core.Text;
+using RftInfra.Text;
 
 namespace RftInfra.Core.Tests.Text;
 

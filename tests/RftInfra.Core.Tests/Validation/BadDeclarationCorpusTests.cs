@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using RftInfra.Core.Declarations;
-using RftInfra.Core.Diagnostics;
-using RftInfra.Core.Validation;
+using RftInfra.Declarations;
+using RftInfra.Diagnostics;
+using RftInfra.Validation;
 using static RftInfra.Core.Tests.Validation.ValidationTestKit;
 
 namespace RftInfra.Core.Tests.Validation;

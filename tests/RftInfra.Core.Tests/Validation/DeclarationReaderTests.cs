@@ -1,5 +1,5 @@
-using RftInfra.Core.Declarations;
-using RftInfra.Core.Diagnostics;
+using RftInfra.Declarations;
+using RftInfra.Diagnostics;
 
 namespace RftInfra.Core.Tests.Validation;
 

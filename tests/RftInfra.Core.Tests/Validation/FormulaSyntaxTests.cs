@@ -1,4 +1,4 @@
-using RftInfra.Core.Graders.Evaluation;
+using RftInfra.Graders.Evaluation;
 
 namespace RftInfra.Core.Tests.Validation;
 

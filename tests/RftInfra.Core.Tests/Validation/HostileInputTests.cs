@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
-using RftInfra.Core.Diagnostics;
-using RftInfra.Core.Validation;
+using RftInfra.Diagnostics;
+using RftInfra.Validation;
 using Xunit.Abstractions;
+using RftInfra.Declarations;
 
 namespace RftInfra.Core.Tests.Validation;
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
-using RftInfra.Core.Declarations;
-using RftInfra.Core.Validation;
+using RftInfra.Declarations;
+using RftInfra.Validation;
+using RftInfra.Diagnostics;
 
 namespace RftInfra.Core.Tests.Validation;
 

@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
-using RftInfra.Core.Diagnostics;
-using RftInfra.Core.Validation;
+using RftInfra.Diagnostics;
+using RftInfra.Validation;
 using static RftInfra.Core.Tests.Validation.ValidationTestKit;
+using RftInfra.Declarations;
 
 namespace RftInfra.Core.Tests.Validation;
 

@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
-using RftInfra.Core.Declarations;
-using RftInfra.Core.Validation;
+using RftInfra.Declarations;
+using RftInfra.Validation;
 using static RftInfra.Core.Tests.Validation.ValidationTestKit;
+using RftInfra.Diagnostics;
 
 namespace RftInfra.Core.Tests.Validation;
 

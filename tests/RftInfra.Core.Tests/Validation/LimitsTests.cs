@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using RftInfra.Core.Graders.Evaluation;
-using RftInfra.Core.Templates;
+using RftInfra.Graders.Evaluation;
+using RftInfra.Templates;
 using static RftInfra.Core.Tests.Validation.ValidationTestKit;
 
 namespace RftInfra.Core.Tests.Validation;
@@ -208,8 +208,8 @@ public class LimitsTests
             return node;
         }
 
-        Assert.StartsWith("{\"a\":{\"a\":", Core.Graders.CanonicalJsonWriter.Write(Nest(Core.Graders.CanonicalJsonWriter.MaxDepth)), StringComparison.Ordinal);
-        var error = Assert.Throws<InvalidDataException>(() => Core.Graders.CanonicalJsonWriter.Write(Nest(2000)));
+        Assert.StartsWith("{\"a\":{\"a\":", global::RftInfra.Graders.CanonicalJsonWriter.Write(Nest(global::RftInfra.Graders.CanonicalJsonWriter.MaxDepth)), StringComparison.Ordinal);
+        var error = Assert.Throws<InvalidDataException>(() => global::RftInfra.Graders.CanonicalJsonWriter.Write(Nest(2000)));
         Assert.Equal("The JSON nests deeper than 256 levels; a grader or job never needs that many.", error.Message);
     }
 
@@ -223,7 +223,7 @@ public class LimitsTests
         }
 
         var depth = 0;
-        for (var grader = Core.Graders.GraderJson.FromJson(json); grader is Core.Graders.MultiGrader { Graders: [var only] }; grader = only.Value)
+        for (var grader = global::RftInfra.Graders.GraderJson.FromJson(json); grader is global::RftInfra.Graders.MultiGrader { Graders: [var only] }; grader = only.Value)
         {
             depth++;
         }

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using RftInfra.Core.Emulator;
+using RftInfra.Emulator;
 using static RftInfra.Core.Tests.Validation.ValidationTestKit;
 
 namespace RftInfra.Core.Tests.Validation;

@@ -1,6 +1,6 @@
-using RftInfra.Core.Declarations;
-using RftInfra.Core.Diagnostics;
-using RftInfra.Core.Validation;
+using RftInfra.Declarations;
+using RftInfra.Diagnostics;
+using RftInfra.Validation;
 using static RftInfra.Core.Tests.Validation.ValidationTestKit;
 
 namespace RftInfra.Core.Tests.Validation;

@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
-using RftInfra.Core.Declarations;
-using RftInfra.Core.Validation;
+using RftInfra.Declarations;
+using RftInfra.Validation;
 using static RftInfra.Core.Tests.Validation.ValidationTestKit;
+using RftInfra.Diagnostics;
 
 namespace RftInfra.Core.Tests.Validation;
 
@@ -30,7 +31,7 @@ public class SchemaAndDocsTests
         // graders/<name>.tests.jsonl are grader tests (rft grade --check), not declarations.
         var declarations = Directory.EnumerateFiles(Path.Combine(RepoRoot, "jobs"))
             .Concat(Directory.EnumerateFiles(Path.Combine(RepoRoot, "graders")))
-            .Where(f => !f.EndsWith(RftInfra.Core.Graders.Evaluation.GraderTestRunner.SidecarSuffix, StringComparison.Ordinal));
+            .Where(f => !f.EndsWith(RftInfra.Graders.Evaluation.GraderTestRunner.SidecarSuffix, StringComparison.Ordinal));
         foreach (var file in declarations)
         {
             var text = File.ReadAllText(file);
@@ -62,7 +63,7 @@ public class SchemaAndDocsTests
             ? Directory.GetFiles(Path.Combine(RepoRoot, "docs"), "*.md").Select(File.ReadAllText)
             : [];
         var text = string.Join("\n", [File.ReadAllText(Path.Combine(RepoRoot, "README.md")), .. docs]);
-        var codes = DiagnosticDescriptor.All.Select(d => d.Code);
+        var codes = DiagnosticCatalog.All.Select(d => d.Code);
         var missing = codes.Where(c => !text.Contains($"`{c}`", StringComparison.Ordinal)).ToList();
         Assert.True(missing.Count == 0, "README.md and docs/*.md do not document " + string.Join(", ", missing));
     }
@@ -70,7 +71,7 @@ public class SchemaAndDocsTests
     [Fact]
     public void Hints_CiteOnlyDocPagesThatExist()
     {
-        var cited = DiagnosticDescriptor.All
+        var cited = DiagnosticCatalog.All
             .SelectMany(d => System.Text.RegularExpressions.Regex.Matches(d.Fix, @"docs/[a-z0-9-]+\.md").Select(m => m.Value))
             .Distinct();
         Assert.All(cited, page => Assert.True(File.Exists(Path.Combine(RepoRoot, page)), $"a hint cites {page}, which does not exist"));
@@ -79,7 +80,7 @@ public class SchemaAndDocsTests
     [Fact]
     public void Codes_AreUniqueAndInTheirArea()
     {
-        var all = DiagnosticDescriptor.All;
+        var all = DiagnosticCatalog.All;
         Assert.Equal(all.Count, all.Select(d => d.Code).Distinct().Count());
         Assert.All(GraderDiagnostics.All, d => Assert.StartsWith("RFT1", d.Code, StringComparison.Ordinal));
         Assert.All(JobDiagnostics.All, d => Assert.StartsWith("RFT2", d.Code, StringComparison.Ordinal));

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using RftInfra.Cli;
 using RftInfra.Cli.Commands;
-using RftInfra.Core.Diagnostics;
+using RftInfra.Diagnostics;
 using static RftInfra.Core.Tests.CliRunner;
 using static RftInfra.Core.Tests.Validation.ValidationTestKit;
 
@@ -88,7 +88,7 @@ public class ValidateCliTests
     [Fact]
     public void Text_ColourOnlyOnATerminal()
     {
-        var result = new Core.Validation.ValidationResult(
+        var result = new global::RftInfra.Validation.ValidationResult(
             [new Diagnostic("RFT105", DiagnosticSeverity.Error, "graders/a.json", new SourcePosition(3, 4), "m", "h")], 1, 1);
         var plain = new StringWriter();
         ValidationOutput.WriteText(plain, result, color: false);
@@ -146,7 +146,7 @@ public class ValidateCliTests
     public void Text_HostileUserText_IsEscapedExactly()
     {
         var output = new StringWriter();
-        ValidationOutput.WriteText(output, new Core.Validation.ValidationResult([Hostile], 1, 0), color: false);
+        ValidationOutput.WriteText(output, new global::RftInfra.Validation.ValidationResult([Hostile], 1, 0), color: false);
 
         Assert.Equal(
             "data/\\x1b[2Jx.jsonl\n"
@@ -160,7 +160,7 @@ public class ValidateCliTests
     public void Text_UnderGitHubActions_IsFencedByStopCommands()
     {
         var output = new StringWriter();
-        ValidationOutput.WriteText(output, new Core.Validation.ValidationResult([Hostile], 1, 0), color: false, stopCommandsToken: "0123abcd");
+        ValidationOutput.WriteText(output, new global::RftInfra.Validation.ValidationResult([Hostile], 1, 0), color: false, stopCommandsToken: "0123abcd");
 
         var lines = output.ToString().ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
         Assert.Equal("::stop-commands::0123abcd", lines[0]);
@@ -184,7 +184,7 @@ public class ValidateCliTests
     {
         const string secret = "sk-output-test-0123456789abcdef";
         Environment.SetEnvironmentVariable("RFT_OUTPUT_TEST_API_KEY", secret);
-        var result = new Core.Validation.ValidationResult(
+        var result = new global::RftInfra.Validation.ValidationResult(
             [new Diagnostic("RFT604", DiagnosticSeverity.Error, "graders/g.tests.jsonl", new SourcePosition(1, 1), $"KeyError: '{secret}'", $"not {secret}")], 0, 1);
         var text = new StringWriter();
         var json = new StringWriter();

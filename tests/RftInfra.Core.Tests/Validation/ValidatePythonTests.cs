@@ -1,4 +1,4 @@
-using RftInfra.Core.Diagnostics;
+using RftInfra.Diagnostics;
 using static RftInfra.Core.Tests.CliRunner;
 
 namespace RftInfra.Core.Tests.Validation;
@@ -56,7 +56,7 @@ public sealed class ValidatePythonTests : IDisposable
         Assert.DoesNotContain("RFT660", stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("RFT604", stdout, StringComparison.Ordinal);
         // The notice is there exactly when the sandbox cannot take the network away.
-        var isolated = Core.Graders.Evaluation.PythonSandbox.ForThisMachine(isolateNetwork: true).NetworkIsolated;
+        var isolated = global::RftInfra.Graders.Evaluation.PythonSandbox.ForThisMachine(isolateNetwork: true).NetworkIsolated;
         Assert.Equal(!isolated, stdout.Contains("\"code\": \"RFT662\"", StringComparison.Ordinal));
     }
 
@@ -107,7 +107,7 @@ public sealed class ValidatePythonTests : IDisposable
     }
 
     private IReadOnlyList<Diagnostic> RftValidatorRun(bool runPythonTests) =>
-        Core.Validation.RftValidator.ValidateRoot(_root.Path, runPythonTests: runPythonTests).Diagnostics;
+        global::RftInfra.Validation.RftValidator.ValidateRoot(_root.Path, runPythonTests: runPythonTests).Diagnostics;
 }
 
 public class PythonDiagnosticsTests
@@ -115,11 +115,11 @@ public class PythonDiagnosticsTests
     [Fact]
     public void NotCompiled_SaysWhy()
     {
-        var missing = Core.Validation.PythonDiagnostics.NotCompiled("graders/g.json", new SourcePosition(4, 3), "source", pythonFound: false);
-        var silent = Core.Validation.PythonDiagnostics.NotCompiled("graders/g.json", new SourcePosition(4, 3), "source", pythonFound: true);
+        var missing = global::RftInfra.Validation.PythonDiagnostics.NotCompiled("graders/g.json", new SourcePosition(4, 3), "source", pythonFound: false);
+        var silent = global::RftInfra.Validation.PythonDiagnostics.NotCompiled("graders/g.json", new SourcePosition(4, 3), "source", pythonFound: true);
 
         Assert.Equal(("RFT663", DiagnosticSeverity.Info), (missing.Code, missing.Severity));
-        Assert.Equal("python source in 'source' was not compiled: " + Core.Graders.Evaluation.PythonGraderRunner.MissingPythonMessage, missing.Message);
+        Assert.Equal("python source in 'source' was not compiled: " + global::RftInfra.Graders.Evaluation.PythonGraderRunner.MissingPythonMessage, missing.Message);
         Assert.Equal("python source in 'source' was not compiled: the sandboxed python3 did not answer the syntax check (it exited or timed out).", silent.Message);
     }
 }

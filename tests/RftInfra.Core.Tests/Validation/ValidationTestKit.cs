@@ -1,6 +1,6 @@
-using RftInfra.Core.Declarations;
-using RftInfra.Core.Diagnostics;
-using RftInfra.Core.Validation;
+using RftInfra.Declarations;
+using RftInfra.Diagnostics;
+using RftInfra.Validation;
 
 namespace RftInfra.Core.Tests.Validation;
 
