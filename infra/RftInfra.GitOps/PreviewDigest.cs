@@ -123,13 +123,15 @@ public static class PreviewDigestReader
         JsonNode? root;
         try
         {
-            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = false });
+            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = false, AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {
             var line = (e.LineNumber ?? -1) + 1;
+            // A duplicate key comes without a position: say none rather than "line 0".
+            var where = e.LineNumber is null ? "" : $" at line {line}, byte {(e.BytePositionInLine ?? 0) + 1}";
             throw new PreviewFormatException(
-                $"not valid JSON at line {line}, byte {(e.BytePositionInLine ?? 0) + 1}: {FirstSentence(e.Message)} " +
+                $"not valid JSON{where}: {FirstSentence(e.Message)} " +
                 "Pass the output of `pulumi preview --json` (stdout only; progress and errors go to stderr).", line);
         }
 

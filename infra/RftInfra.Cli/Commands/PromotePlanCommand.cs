@@ -69,7 +69,7 @@ public static class PromotePlanCommand
         IReadOnlyList<DevJob> devJobs;
         try
         {
-            devJobs = DevStackOutputs.FromStackOutputs(JsonNode.Parse(outputsText));
+            devJobs = DevStackOutputs.FromStackOutputs(JsonNode.Parse(outputsText, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }));
         }
         catch (Exception e) when (e is JsonException or FormatException)
         {

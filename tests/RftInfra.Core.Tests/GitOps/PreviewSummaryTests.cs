@@ -218,6 +218,14 @@ public class PreviewSummaryTests
         Assert.Contains("not valid JSON at line 3", e.Message);
     }
 
+    [Fact]
+    public void Reader_RejectsADuplicateKeyAsBadJson()
+    {
+        var e = Assert.Throws<PreviewFormatException>(() => PreviewDigestReader.Parse("{\"steps\": [],\n \"steps\": []}"));
+
+        Assert.StartsWith("not valid JSON: Duplicate", e.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("", "is empty")]
     [InlineData("[]", "expected a JSON object with \"steps\"")]
