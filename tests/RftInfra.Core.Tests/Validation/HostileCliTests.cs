@@ -11,23 +11,11 @@ namespace RftInfra.Core.Tests.Validation;
 [Collection(HostileInputCollection.Name)]
 public class HostileCliTests(ITestOutputHelper output)
 {
-    private const string Bomb = """
-        a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
-        b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
-        c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
-        d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
-        e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
-        f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
-        g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
-        h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
-        i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
-        """;
-
     [Fact]
     public async Task Validate_AliasBomb_Exit1WithRft308()
     {
         using var root = TempRoot.Clean();
-        root.Write("jobs/bomb.yaml", Bomb);
+        root.Write("jobs/bomb.yaml", HostileBounds.AliasBomb);
         var (stdout, _, exit) = await Cli("validate alias bomb", "validate", "--root", root.Path);
         Assert.Equal(1, exit);
         Assert.Contains("jobs/bomb.yaml\n  6:", stdout, StringComparison.Ordinal);
@@ -67,7 +55,7 @@ public class HostileCliTests(ITestOutputHelper output)
         switch (kind)
         {
             case "bomb":
-                root.Write("graders/hostile.yaml", Bomb);
+                root.Write("graders/hostile.yaml", HostileBounds.AliasBomb);
                 break;
             case "complex key":
                 root.Write("graders/hostile.yaml", "type: string_check\n? [a]\n: b\n");
@@ -108,7 +96,7 @@ public class HostileCliTests(ITestOutputHelper output)
         switch (kind)
         {
             case "bomb":
-                root.Write("Pulumi.prod.yaml", "config:\n" + string.Join("\n", Bomb.Split('\n').Select(l => "  " + l)) + "\n");
+                root.Write("Pulumi.prod.yaml", "config:\n" + string.Join("\n", HostileBounds.AliasBomb.Split('\n').Select(l => "  " + l)) + "\n");
                 break;
             case "complex key":
                 root.Write("Pulumi.prod.yaml", "config:\n  ? [rft-infra:devStack]\n  : org/rft-infra/dev\n");
