@@ -29,7 +29,7 @@ public sealed record CatalogLimits(
     long SeedMax);
 
 /// <summary>
-/// Regions, trainable models, grader models, limits and quotas — data in <c>catalog/catalog.json</c>, so a later
+/// Regions, trainable models, grader models, limits, quotas and rough prices — data in <c>catalog/catalog.json</c>, so a later
 /// change to the service is a change to that file, not to code. A checkout's own catalog wins over the copy
 /// built into the kit.
 /// </summary>
@@ -40,7 +40,8 @@ public sealed record RftCatalog(
     IReadOnlyList<string> GraderModels,
     IReadOnlyList<string> DeploymentSkus,
     CatalogLimits Limits,
-    IReadOnlyDictionary<string, long> Quotas)
+    IReadOnlyDictionary<string, long> Quotas,
+    CatalogPrices Prices)
 {
     public const string RelativePath = "catalog/catalog.json";
 
@@ -83,7 +84,8 @@ public sealed record RftCatalog(
                 (int)Long(limits, "suffix_max_length"), Str(limits, "suffix_pattern"), (int)Long(limits, "metadata_max_pairs"),
                 (int)Long(limits, "metadata_key_max_length"), (int)Long(limits, "metadata_value_max_length"),
                 Long(limits, "seed_min"), Long(limits, "seed_max")),
-            Obj(root, "quotas").Where(p => p.Value is JsonValue q && q.GetValueKind() == JsonValueKind.Number).ToDictionary(p => p.Key, p => p.Value!.GetValue<long>()));
+            Obj(root, "quotas").Where(p => p.Value is JsonValue q && q.GetValueKind() == JsonValueKind.Number).ToDictionary(p => p.Key, p => p.Value!.GetValue<long>()),
+            CatalogPrices.Parse(root["prices"] as JsonObject));
     }
 
     private static JsonObject Obj(JsonObject o, string key) =>
