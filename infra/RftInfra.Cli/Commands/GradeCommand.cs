@@ -282,7 +282,7 @@ public static class GradeCommand
             }
             else
             {
-                GradeOutput.WriteText(io.Out, args, grader, items, results, summary, pythonNote);
+                GradeOutput.WriteText(io.Out, args, grader, items, samples, results, summary, pythonNote);
             }
 
             if (summary.Scored == 0)
