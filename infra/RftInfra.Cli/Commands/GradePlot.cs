@@ -82,7 +82,7 @@ public static class GradePlot
         plot.Axes.Margins(bottom: 0);
         plot.Axes.SetLimitsX(summary.ScaleMin, scaleMax);
         // Counts are whole: no 0.5 steps when the tallest bar is 1 or 2 rows.
-        plot.Axes.Left.TickGenerator = new NumericAutomatic { IntegerTicksOnly = true };
+        plot.Axes.Left.TickGenerator = new NumericAutomatic { IntegerTicksOnly = true, MinorTickGenerator = new EvenlySpacedMinorTickGenerator(1) };
         plot.Axes.SetLimitsY(0, Math.Max(1, summary.Histogram.Max(b => b.Count)) * 1.15);
 
         var threshold = plot.Add.VerticalLine(summary.PassThreshold);

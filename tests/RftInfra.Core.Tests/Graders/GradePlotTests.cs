@@ -20,6 +20,7 @@ public sealed class GradePlotTests
         Assert.True(ticks.Count >= 2, $"only {ticks.Count} ticks");
         Assert.All(ticks, t => Assert.Equal(Math.Round(t), t));
         Assert.Contains(2.0, ticks);
+        Assert.All(plot.Axes.Left.TickGenerator.Ticks, t => Assert.Equal(Math.Round(t.Position), t.Position)); // minor ticks too
     }
 
     [Fact]
