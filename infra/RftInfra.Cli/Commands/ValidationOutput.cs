@@ -135,7 +135,7 @@ public static class ValidationOutput
             descriptors[check.Code] = new DiagnosticDescriptor(check.Code, check.Severity, check.Title, check.Title);
         }
 
-        // Rules for the codes found (code scanning needs no others; the full list is in the README).
+        // Rules for the codes found (code scanning needs no others; the full list is in docs/checks.md).
         var codes = result.Diagnostics.Select(d => d.Code)
             .Distinct()
             .Order(StringComparer.Ordinal)
