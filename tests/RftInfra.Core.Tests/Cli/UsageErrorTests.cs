@@ -81,5 +81,15 @@ public class UsageErrorTests
         Assert.Contains("unknown option '--", stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task UnknownFormat_ControlCharactersAreShownEscaped()
+    {
+        var (_, stderr, exit) = await CliRunner.Rft("validate", "--format", "\u001b[31m");
+
+        Assert.Equal(2, exit);
+        Assert.DoesNotContain('\u001b', stderr);
+        Assert.StartsWith("rft validate: unknown format '", stderr, StringComparison.Ordinal);
+    }
+
     private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToArray();
 }
