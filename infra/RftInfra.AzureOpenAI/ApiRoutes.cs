@@ -7,8 +7,8 @@ internal sealed record ApiRoute(HttpMethod Method, Uri Uri)
 }
 
 /// <summary>
-/// The one place that decides which Azure OpenAI surface each call uses (rft-api.md §1.1). Everything goes to the
-/// GA <c>/openai/v1/</c> surface, except what rft-api.md documents only on the dated
+/// The one place that decides which Azure OpenAI surface each call uses (docs/service.md §1.1). Everything goes to the
+/// GA <c>/openai/v1/</c> surface, except what docs/service.md documents only on the dated
 /// <c>2025-04-01-preview</c> surface; each such entry says why. Changing a surface means changing one line here.
 /// </summary>
 internal sealed class ApiRoutes
@@ -34,7 +34,7 @@ internal sealed class ApiRoutes
         _previewVersion = previewVersion;
     }
 
-    // ---- Files: upload, list, get, delete and content are all on v1 (rft-api.md §1.3).
+    // ---- Files: upload, list, get, delete and content are all on v1 (docs/service.md §1.3).
     public ApiRoute UploadFile() => V1(HttpMethod.Post, "files");
 
     public ApiRoute ListFiles(string? purpose, string? after, int? limit) =>
