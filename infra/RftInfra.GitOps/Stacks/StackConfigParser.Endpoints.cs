@@ -15,6 +15,9 @@ public static partial class StackConfigParser
 
     private const string EndpointsDoc = "(docs/foundry.md)";
 
+    /// <summary>More entries than any stack has regions: one finding, not one per entry (a hostile value cannot flood the output).</summary>
+    private const int MaxEndpointEntries = 100;
+
     /// <param name="regions">The stack's regions, already parsed (a name outside them is a finding).</param>
     private static Dictionary<string, RegionEndpoint> ParseEndpoints(
         Reader reader, IReadOnlyList<string> regions, string prefix, string environment, string accountKind)
@@ -23,6 +26,14 @@ public static partial class StackConfigParser
         var obj = reader.Object(EndpointsKey, """'{"swedencentral":"foundryProject"}'""");
         if (obj is null)
         {
+            return endpoints;
+        }
+
+        if (obj.Count > MaxEndpointEntries)
+        {
+            reader.Finding(DiagnosticSeverity.Error, "RFT512", EndpointsKey,
+                $"names {obj.Count} regions; a stack has at most {MaxEndpointEntries}: name only the regions of rft-infra:regions that are not plain accounts.",
+                $"pulumi config set {Namespace}:{EndpointsKey} '{{\"swedencentral\":\"{RegionEndpoints.FoundryProjectName}\"}}' {EndpointsDoc}");
             return endpoints;
         }
 

@@ -102,6 +102,53 @@ public sealed class EndpointsConfigTests : IDisposable
     }
 
     [Fact]
+    public void Endpoints_HostileHugeObject_IsOneFindingWithinBounds()
+    {
+        var value = "{" + string.Join(",", Enumerable.Range(0, 200_000).Select(i => $"\"r{i}\":\"foundryProject\"")) + "}";
+
+        var (result, _, _) = RftInfra.Core.Tests.Validation.HostileBounds.Run(() => Parse("dev", ("regions", TwoRegions), ("endpoints", value)));
+
+        var error = Assert.Single(result.Diagnostics);
+        Assert.Equal(("RFT512", DiagnosticSeverity.Error), (error.Code, error.Severity));
+        Assert.Equal(
+            "config rft-infra:endpoints: names 200000 regions; a stack has at most 100: name only the regions of rft-infra:regions that are not plain accounts.",
+            error.Message);
+        Assert.Equal("""pulumi config set rft-infra:endpoints '{"swedencentral":"foundryProject"}' (docs/foundry.md)""", error.Hint);
+    }
+
+    [Fact]
+    public void Endpoints_HostileDeepNesting_IsNotValidJsonWithinBounds()
+    {
+        var value = """{"eastus2":""" + new string('[', 100_000) + new string(']', 100_000) + "}";
+
+        var (result, _, _) = RftInfra.Core.Tests.Validation.HostileBounds.Run(() => Parse("dev", ("regions", TwoRegions), ("endpoints", value)));
+
+        var error = Assert.Single(result.Diagnostics);
+        Assert.Equal(("RFT501", "config rft-infra:endpoints: the value is not valid JSON."), (error.Code, error.Message));
+    }
+
+    [Theory]
+    [InlineData("""{"eastus2":"foundryProject","eastus2":"azureOpenAI"}""", "RFT501", "config rft-infra:endpoints: the value is not valid JSON.")]
+    [InlineData("""{"eastus2":"foundryProject","EastUS2":"azureOpenAI"}""", "RFT512", "config rft-infra:endpoints: 'eastus2' is named twice.")]
+    [InlineData("""{"eastus2":{"kind":"foundryProject","kind":"azureOpenAI"}}""", "RFT501", "config rft-infra:endpoints: the value is not valid JSON.")]
+    public void Endpoints_RegionOrKeyGivenTwice_IsAFindingNotAnException(string value, string code, string message)
+    {
+        var result = Parse("dev", ("regions", TwoRegions), ("endpoints", value));
+
+        Assert.False(result.IsValid);
+        var error = Assert.Single(result.Diagnostics);
+        Assert.Equal((code, message), (error.Code, error.Message));
+    }
+
+    [Fact]
+    public void Tags_KeyGivenTwice_IsRft501NotAnException()
+    {
+        var error = Assert.Single(Parse("dev", ("tags", """{"team":"a","team":"b"}""")).Diagnostics);
+
+        Assert.Equal(("RFT501", "config rft-infra:tags: the value is not valid JSON."), (error.Code, error.Message));
+    }
+
+    [Fact]
     public void Endpoints_ProjectOnAnAccountRegion_WarnsItHasNoEffect()
     {
         var result = Parse("dev", ("regions", TwoRegions), ("endpoints", """{"eastus2":{"kind":"azureOpenAI","project":"p1"}}"""));
