@@ -7,8 +7,8 @@ internal sealed record ApiRoute(HttpMethod Method, Uri Uri)
 }
 
 /// <summary>
-/// The one place that decides which Azure OpenAI surface each call uses (rft-api.md §1.1). Everything goes to the
-/// GA <c>/openai/v1/</c> surface, except what rft-api.md documents only on the dated
+/// The one place that decides which Azure OpenAI surface each call uses (docs/service.md §1.1). Everything goes to the
+/// GA <c>/openai/v1/</c> surface, except what docs/service.md documents only on the dated
 /// <c>2025-04-01-preview</c> surface; each such entry says why. Changing a surface means changing one line here.
 /// </summary>
 internal sealed partial class ApiRoutes
@@ -38,12 +38,12 @@ internal sealed partial class ApiRoutes
 
     /// <summary>
     /// True for a Foundry project endpoint (<c>…/api/projects/{project}</c>, docs/foundry.md). Project endpoints refuse
-    /// dated <c>api-version</c> values (rft-api.md §1.1), so every call goes to the project's <c>openai/v1/</c>
+    /// dated <c>api-version</c> values (docs/service.md §1.1), so every call goes to the project's <c>openai/v1/</c>
     /// surface there, including the ones an account sends to the dated surface (see <see cref="Dated"/>).
     /// </summary>
     public bool IsFoundryProject { get; }
 
-    // ---- Files: upload, list, get, delete and content are all on v1 (rft-api.md §1.3).
+    // ---- Files: upload, list, get, delete and content are all on v1 (docs/service.md §1.3).
     public ApiRoute UploadFile() => V1(HttpMethod.Post, "files");
 
     public ApiRoute ListFiles(string? purpose, string? after, int? limit) =>

@@ -15,7 +15,7 @@ using Polly.Timeout;
 namespace RftInfra.AzureOpenAI;
 
 /// <summary>
-/// Azure OpenAI fine-tuning for RFT: files (multipart and large-file uploads), jobs, graders (rft-api.md §1).
+/// Azure OpenAI fine-tuning for RFT: files (multipart and large-file uploads), jobs, graders (docs/service.md §1).
 /// Immutable and thread-safe (Azure SDK client shape); every call has a timeout and retries through
 /// <see cref="ServiceRetry"/>; every failure is one <see cref="RftServiceException"/> naming the call, the resource,
 /// the service's code and message, and what to do. Which surface each call uses is decided in <see cref="ApiRoutes"/>.
@@ -77,7 +77,7 @@ public sealed partial class FineTuningClient
 
     /// <summary>
     /// Creates an RFT job. Never retried once the request may have reached the service (a create is not
-    /// idempotent, rft-api.md §9.1): such failures carry <see cref="RftServiceException.MayHaveBeenApplied"/>.
+    /// idempotent, docs/service.md §9.1): such failures carry <see cref="RftServiceException.MayHaveBeenApplied"/>.
     /// </summary>
     public Task<FineTuningJob> CreateJobAsync(CreateJobRequest request, CancellationToken cancellationToken = default)
     {

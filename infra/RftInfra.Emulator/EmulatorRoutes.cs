@@ -9,12 +9,12 @@ using Microsoft.AspNetCore.Http;
 namespace RftInfra.Emulator;
 
 /// <summary>
-/// The routes of rft-api.md §1 as minimal APIs: <c>/openai/v1/…</c>, the dated <c>/openai/…?api-version=</c>
+/// The routes of docs/service.md §1 as minimal APIs: <c>/openai/v1/…</c>, the dated <c>/openai/…?api-version=</c>
 /// surface (uploads, jobs with trainingType, job DELETE), graders, and chat completions for model graders.
 /// </summary>
 internal static partial class EmulatorRoutes
 {
-    /// <summary>The dated version that has RFT, uploads, trainingType and job DELETE (rft-api.md §1.1).</summary>
+    /// <summary>The dated version that has RFT, uploads, trainingType and job DELETE (docs/service.md §1.1).</summary>
     public const string FineTuningApiVersion = "2025-04-01-preview";
 
     /// <summary>A route handler; plain delegates over HttpContext keep start-up cheap (no per-route code generation).</summary>
@@ -200,7 +200,7 @@ internal static partial class EmulatorRoutes
                 return Json(EmulatorJson.Job(job));
             }
 
-            // The dated surface answers 201 with a Location header (rft-api.md §1.5).
+            // The dated surface answers 201 with a Location header (docs/service.md §1.5).
             context.Response.Headers.Location =
                 $"/openai/fine_tuning/jobs/{job.Id}?api-version={context.Request.Query["api-version"]}";
             return Json(EmulatorJson.Job(job), StatusCodes.Status201Created);

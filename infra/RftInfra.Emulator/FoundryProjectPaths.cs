@@ -5,7 +5,7 @@ namespace RftInfra.Emulator;
 
 /// <summary>
 /// The Foundry project path shape (docs/foundry.md): <c>/api/projects/{project}/openai/v1/…</c> is served by the same
-/// routes and the same store as <c>/openai/v1/…</c>. A project endpoint takes no <c>api-version</c> (rft-api.md §1.1:
+/// routes and the same store as <c>/openai/v1/…</c>. A project endpoint takes no <c>api-version</c> (docs/service.md §1.1:
 /// "API version not supported" there) and has no dated surface; uploads and job DELETE, which an account has only on the
 /// dated surface, are answered on the project's v1 surface (inferred; see <see cref="IsProjectRequest"/>).
 /// </summary>

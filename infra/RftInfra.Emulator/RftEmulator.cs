@@ -18,7 +18,7 @@ public sealed record EmulatorRequest(string Method, string Path, int Status, Fau
 
 /// <summary>
 /// A local emulator of the Azure OpenAI fine-tuning API: a real Kestrel server on 127.0.0.1 with the routes of
-/// rft-api.md, the service's JSON shapes and errors, simulated job progression and fault injection. For tests
+/// docs/service.md, the service's JSON shapes and errors, simulated job progression and fault injection. For tests
 /// (port 0) and for rehearsing a pipeline offline (<c>rft emulator</c>).
 /// </summary>
 public sealed class RftEmulator : IAsyncDisposable

@@ -191,7 +191,7 @@ public static class RftStack
         if (settings.RestoreSoftDeleted)
         {
             // A destroyed account stays soft-deleted for 48 h and its name and subdomain stay taken; restore brings
-            // it back instead of failing with FlagMustBeSetForRestore (README: "Soft-deleted accounts").
+            // it back instead of failing with FlagMustBeSetForRestore (docs/pulumi.md: "Soft-deleted accounts").
             properties.Restore = true;
         }
 

@@ -33,7 +33,7 @@ public sealed record ResourceTypeDescription(
 /// <summary>
 /// The three resource types of the <c>rft</c> provider and the provider's own configuration: the single
 /// description the provider's GetSchema, the program's resource classes and the lifecycles' property bags follow
-/// (DESIGN.md, "Resources the kit declares").
+/// (docs/pulumi.md, resources).
 /// </summary>
 public static class RftResourceTypes
 {

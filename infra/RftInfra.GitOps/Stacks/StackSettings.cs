@@ -24,7 +24,7 @@ public sealed record StackSettings(
     public IReadOnlyDictionary<string, RegionEndpoint> Endpoints { get; init; } = new Dictionary<string, RegionEndpoint>();
 }
 
-/// <summary>What a principal may do on every account of the stack (rft-api.md §1.2).</summary>
+/// <summary>What a principal may do on every account of the stack (docs/service.md §1.2).</summary>
 public enum PrincipalRole
 {
     /// <summary>Upload files, create and watch jobs: Azure AI User.</summary>
