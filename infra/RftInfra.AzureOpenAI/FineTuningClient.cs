@@ -51,13 +51,18 @@ public sealed partial class FineTuningClient
         Options = options ?? new FineTuningClientOptions();
         Endpoint = endpoint;
         _routes = new ApiRoutes(endpoint, Options.PreviewApiVersion);
-        _auth = auth ?? new TokenAuth(credential ?? new DefaultAzureCredential(), Options.TokenScope, Options.TimeProvider);
+        var scope = Options.TokenScope
+            ?? (_routes.IsFoundryProject ? FineTuningClientOptions.FoundryProjectTokenScope : FineTuningClientOptions.DefaultTokenScope);
+        _auth = auth ?? new TokenAuth(credential ?? new DefaultAzureCredential(), scope, Options.TimeProvider);
         _retry = new ServiceRetry(Options.Retry, Options.TimeProvider, r => RetryObserver?.Invoke(r));
         _logger = Options.Logger;
         _http = new HttpClient(Options.Transport ?? SharedHandler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
     public Uri Endpoint { get; }
+
+    /// <summary>True when <see cref="Endpoint"/> is a Foundry project (<c>…/api/projects/{project}</c>, docs/foundry.md).</summary>
+    public bool IsFoundryProject => _routes.IsFoundryProject;
 
     public FineTuningClientOptions Options { get; }
 

@@ -12,6 +12,9 @@ public sealed class FineTuningClientOptions
     /// <summary>Entra ID scope of the bearer token (docs/service.md §1.2: the v1 spec's scope, accepted by all Azure AI endpoints).</summary>
     public const string DefaultTokenScope = "https://cognitiveservices.azure.com/.default";
 
+    /// <summary>The scope the Foundry SDKs ask for on a project endpoint (docs/foundry.md).</summary>
+    public const string FoundryProjectTokenScope = "https://ai.azure.com/.default";
+
     /// <summary>The dated surface used only where docs/service.md says a field or call exists only there (see <see cref="ApiRoutes"/>).</summary>
     public const string DefaultPreviewApiVersion = "2025-04-01-preview";
 
@@ -19,7 +22,8 @@ public sealed class FineTuningClientOptions
 
     public RetrySettings Retry { get; init; } = new();
 
-    public string TokenScope { get; init; } = DefaultTokenScope;
+    /// <summary>Null: <see cref="FoundryProjectTokenScope"/> for a Foundry project endpoint, else <see cref="DefaultTokenScope"/>.</summary>
+    public string? TokenScope { get; init; }
 
     public string PreviewApiVersion { get; init; } = DefaultPreviewApiVersion;
 

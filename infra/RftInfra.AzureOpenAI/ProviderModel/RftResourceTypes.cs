@@ -44,7 +44,9 @@ public static class RftResourceTypes
 
     public static readonly IReadOnlyList<PropertyDescription> ProviderConfig =
     [
-        new("endpoint", PropertyKind.String, "Azure OpenAI account endpoint, e.g. https://{account}.openai.azure.com/.", Required: true),
+        new("endpoint", PropertyKind.String,
+            "Azure OpenAI account endpoint, e.g. https://{account}.openai.azure.com/, or a Foundry project endpoint, https://{resource}.services.ai.azure.com/api/projects/{project} (docs/foundry.md).",
+            Required: true),
         new("credential", PropertyKind.String, "How to authenticate: \"entra\" (default, Azure.Identity DefaultAzureCredential) or \"apikey\"."),
         new("apiKey", PropertyKind.String, "API key when credential is \"apikey\". Kept secret.", Secret: true),
     ];

@@ -19,6 +19,9 @@ public sealed record StackSettings(
 {
     /// <summary>Set for a rehearsal stack: only the rft resources, on the local emulator; no Azure resource at all.</summary>
     public RehearsalSettings? Rehearsal { get; init; }
+
+    /// <summary>Regions reached through a Foundry project or named explicitly (<c>rft-infra:endpoints</c>); see <see cref="RegionEndpoints.EndpointOf"/>.</summary>
+    public IReadOnlyDictionary<string, RegionEndpoint> Endpoints { get; init; } = new Dictionary<string, RegionEndpoint>();
 }
 
 /// <summary>What a principal may do on every account of the stack (docs/service.md §1.2).</summary>
