@@ -6,10 +6,17 @@ namespace RftInfra.Cli;
 /// </summary>
 public sealed record IOContext(TextReader In, TextWriter Out, TextWriter Error, bool IsTerminal = false, bool IsGitHubActions = false)
 {
+    /// <summary>Whether stderr is a terminal a person watches (the progress display shows only then); false in tests.</summary>
+    public bool IsErrorTerminal { get; init; }
+
     public static IOContext Console() => new(
         System.Console.In,
         System.Console.Out,
         System.Console.Error,
         !System.Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null,
-        Environment.GetEnvironmentVariable("GITHUB_ACTIONS") == "true");
+        Environment.GetEnvironmentVariable("GITHUB_ACTIONS") == "true")
+    {
+        IsErrorTerminal = !System.Console.IsErrorRedirected && Environment.GetEnvironmentVariable("TERM") != "dumb"
+            && Environment.GetEnvironmentVariable("CI") is null,
+    };
 }

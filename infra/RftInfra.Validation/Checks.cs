@@ -175,14 +175,14 @@ public sealed class DatasetsCheck : IValidationCheck
             if (job.Json is { } json)
             {
                 var grader = context.GraderOf(job);
-                CheckJobData(json, job.Document.DisplayPath, job.Document.Positions, grader, context.Root, context.Catalog, diagnostics, cancellationToken);
+                CheckJobData(json, job.Document.DisplayPath, job.Document.Positions, grader, context.Root, context.Catalog, diagnostics, cancellationToken, context.Progress);
             }
         }
     }
 
     public static void CheckJobData(
         JsonObject job, string jobFile, SourceMap jobPositions, ResolvedGrader? grader, string root, RftCatalog catalog,
-        List<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        List<Diagnostic> diagnostics, CancellationToken cancellationToken, IProgress<RftInfra.Progress.WorkProgress>? progress = null)
     {
         var uses = grader is null ? [] : GraderVariables.Uses(grader.Json, grader.Path);
         var itemPaths = uses.Where(u => u.Path.Namespace == "item" && u.Path.Segments.Count > 0).Select(u => u.Path).Distinct().ToList();
@@ -195,7 +195,7 @@ public sealed class DatasetsCheck : IValidationCheck
         if (validation is not null)
         {
             validationReport = DatasetScanner.Scan(
-                new DatasetScanRequest(validation, Display(validationPath!), DatasetRole.Validation, itemPaths, CollectPrompts: true),
+                new DatasetScanRequest(validation, Display(validationPath!), DatasetRole.Validation, itemPaths, CollectPrompts: true, Progress: progress),
                 cancellationToken);
             Report(validationReport, DatasetRole.Validation, "validation_file");
         }
@@ -203,7 +203,7 @@ public sealed class DatasetsCheck : IValidationCheck
         if (training is not null)
         {
             var trainingReport = DatasetScanner.Scan(
-                new DatasetScanRequest(training, Display(trainingPath!), DatasetRole.Training, itemPaths, validationReport?.Prompts),
+                new DatasetScanRequest(training, Display(trainingPath!), DatasetRole.Training, itemPaths, validationReport?.Prompts, Progress: progress),
                 cancellationToken);
             Report(trainingReport, DatasetRole.Training, "training_file");
             if (validationReport is not null && trainingReport.LeakedLines.Count > 0)

@@ -96,7 +96,8 @@ public static class RftValidator
         IReadOnlyCollection<string>? jobFiles = null,
         IReadOnlyList<IValidationCheck>? checks = null,
         CancellationToken cancellationToken = default,
-        bool runPythonTests = false)
+        bool runPythonTests = false,
+        IProgress<RftInfra.Progress.WorkProgress>? progress = null)
     {
         root = Path.GetFullPath(root);
         if (!Directory.Exists(root))
@@ -128,7 +129,7 @@ public static class RftValidator
         diagnostics.AddRange((wholeTree ? graders : graders.Where(g => jobs.Any(j => j.Json is not null && Shape.AsString(j.Json["grader"]) == g.Name)))
             .SelectMany(g => g.Document.Diagnostics));
 
-        var context = new ValidationContext(root, catalog, jobs, graders, wholeTree, runPythonTests);
+        var context = new ValidationContext(root, catalog, jobs, graders, wholeTree, runPythonTests) { Progress = progress };
         foreach (var check in checks ?? DefaultChecks)
         {
             cancellationToken.ThrowIfCancellationRequested();

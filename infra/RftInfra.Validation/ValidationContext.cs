@@ -39,6 +39,9 @@ public sealed class ValidationContext
 
     public string Root { get; }
 
+    /// <summary>Where long work (streaming large datasets) reports how far it is; the CLI shows it on a terminal.</summary>
+    public IProgress<RftInfra.Progress.WorkProgress>? Progress { get; init; }
+
     /// <summary>Whether python graders' sidecar tests run (the user asked: `rft validate --run-python-tests`).</summary>
     public bool RunPythonTests { get; }
 

@@ -252,24 +252,26 @@ public static class GradeCommand
             return ExitCodes.Failed;
         }
 
-        var results = new List<GradeResult>(items.Count);
         await using (var engine = new GraderEngine(options))
         {
-            for (var i = 0; i < items.Count; i++)
+            GradeBatchResult batch;
+            using (var progress = ProgressDisplay.For(io))
             {
-                var result = await engine.GradeAsync(grader, items[i].Item, samples[i], cancellationToken);
-                if (result.CallFailure is { } failure)
-                {
-                    // A failed call is not a score: stop at the first one instead of reporting every row as 0.
-                    io.Error.WriteLine($"rft grade: the grader model call to {args.Endpoint} failed on row {i + 1} (line {items[i].Line}) " +
-                        $"of {args.Data}: {failure.Message.Split('\n')[0].TrimEnd('.')}.");
-                    io.Error.WriteLine("No rewards were reported. Check --endpoint, --deployment and " +
-                        $"{ApiKeyVariable} (or the Entra ID login) (docs/limits-grading.md).");
-                    return ExitCodes.Failed;
-                }
-
-                results.Add(result);
+                batch = await GradeBatch.GradeAllAsync(engine, grader, items.Select(x => x.Item).ToList(), samples,
+                    $"grading {args.Data}", progress, cancellationToken);
             }
+
+            if (batch is { FailedRow: { } i, Failure: { } failure })
+            {
+                // A failed call is not a score: stop at the first one instead of reporting every row as 0.
+                io.Error.WriteLine($"rft grade: the grader model call to {args.Endpoint} failed on row {i + 1} (line {items[i].Line}) " +
+                    $"of {args.Data}: {failure.Message.Split('\n')[0].TrimEnd('.')}.");
+                io.Error.WriteLine("No rewards were reported. Check --endpoint, --deployment and " +
+                    $"{ApiKeyVariable} (or the Entra ID login) (docs/limits-grading.md).");
+                return ExitCodes.Failed;
+            }
+
+            var results = batch.Results.ToList();
 
             var summary = RewardSummary.Compute(grader, results);
             var pythonNote = ContainsPython(grader) ? engine.Python.IsolationNote : null;
@@ -279,7 +281,7 @@ public static class GradeCommand
             }
             else
             {
-                GradeOutput.WriteText(io.Out, args, grader, items, results, summary, pythonNote);
+                GradeOutput.WriteText(io.Out, args, grader, items, samples, results, summary, pythonNote);
             }
 
             if (summary.Scored == 0)

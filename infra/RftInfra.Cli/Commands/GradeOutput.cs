@@ -15,47 +15,12 @@ internal static class GradeOutput
 {
     internal static void WriteText(
         TextWriter o, GradeArguments args, Grader grader, List<(int Line, JsonObject Item)> items,
-        List<GradeResult> results, RewardSummary s, string? pythonNote)
+        IReadOnlyList<JsonObject> samples, List<GradeResult> results, RewardSummary s, string? pythonNote)
     {
         o.WriteLine($"grader {grader.Name} ({grader.Type}) on {args.Data}: {s.Count} rows, {s.Scored} scored");
         if (args.Rows)
         {
-            for (var i = 0; i < results.Count; i++)
-            {
-                var r = results[i];
-                var text = new StringBuilder($"  row {i + 1} (line {items[i].Line}): ");
-                text.Append(r.Reward is { } reward ? F(reward) : "not scored");
-                if (r.SubRewards.Count > 0)
-                {
-                    text.Append("  [").Append(string.Join(", ", r.SubRewards.Select(x => $"{x.Key}={(x.Value is { } v ? F(v) : "-")}"))).Append(']');
-                }
-
-                if (r.Passed is { } passed)
-                {
-                    text.Append(passed ? "  pass" : "  fail");
-                }
-
-                foreach (var e in r.Errors)
-                {
-                    text.Append($"  {e.Kind} ({e.Grader}): {e.Message}");
-                }
-
-                if (r.NotScoredReason is not null && i == results.FindIndex(x => x.NotScoredReason == r.NotScoredReason))
-                {
-                    text.Append($"  ({r.NotScoredReason})");
-                }
-
-                o.WriteLine(text.ToString());
-                foreach (var prompt in r.Prompts)
-                {
-                    o.WriteLine($"    prompt of {prompt.Grader} for {prompt.Model}:");
-                    foreach (var message in prompt.Messages)
-                    {
-                        var content = message.Content.Replace("\n", "\\n", StringComparison.Ordinal);
-                        o.WriteLine($"      {message.Role}: {(content.Length > 300 ? content[..300] + "…" : content)}");
-                    }
-                }
-            }
+            GradeRows.Write(o, grader, items, samples, results);
         }
 
         if (s.Scored > 0)

@@ -81,7 +81,8 @@ public static class ValidateCommand
         ValidationResult result;
         try
         {
-            result = RftValidator.ValidateRoot(root, jobFiles, cancellationToken: cancellationToken, runPythonTests: arguments.RunPythonTests);
+            using var progress = ProgressDisplay.For(io);
+            result = RftValidator.ValidateRoot(root, jobFiles, cancellationToken: cancellationToken, runPythonTests: arguments.RunPythonTests, progress: progress);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -22,6 +22,7 @@ internal sealed partial class DatasetScan
         DatasetDiagnostics.All.ToDictionary(c => c.Code, c => c.Severity);
 
     private readonly string _file;
+    private readonly IProgress<RftInfra.Progress.WorkProgress>? _progress;
     private readonly List<Diagnostic> _diagnostics = [];
     private readonly Dictionary<string, int> _countByCode = [];
 
@@ -50,6 +51,7 @@ internal sealed partial class DatasetScan
 
     public DatasetScan(DatasetScanRequest request)
     {
+        _progress = request.Progress;
         _file = request.DisplayPath;
         _paths = [.. request.RequiredItemPaths.Distinct()];
         _firstNames = new byte[]?[_paths.Length];
@@ -88,6 +90,8 @@ internal sealed partial class DatasetScan
         NotAMessage,
     }
 
+    private string ProgressActivity => "checking " + _file;
+
     public void Run(JsonlLineReader lines, CancellationToken cancellationToken)
     {
         while (lines.TryReadLine(out var line, out var end))
@@ -95,6 +99,7 @@ internal sealed partial class DatasetScan
             if ((lines.LineNumber & 0xFFF) == 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                _progress?.Report(new(ProgressActivity, lines.LineNumber, null, "lines"));
             }
 
             if (end == LineEnd.TooLong)
@@ -110,6 +115,8 @@ internal sealed partial class DatasetScan
 
             ScanLine(line, lines.LineNumber, end);
         }
+
+        _progress?.Report(new(ProgressActivity, lines.LineNumber, lines.LineNumber, "lines"));
 
         if (_rowCount == 0)
         {

@@ -21,7 +21,8 @@ public sealed record DatasetScanRequest(
     DatasetRole Role,
     IReadOnlyList<ValuePath> RequiredItemPaths,
     PromptSet? PromptsToFind = null,
-    bool CollectPrompts = false);
+    bool CollectPrompts = false,
+    IProgress<RftInfra.Progress.WorkProgress>? Progress = null);
 
 /// <summary>
 /// The prompts of one file for the leakage check: each row's full prompt hash, and its cheap fingerprint, which

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using RftInfra.Core.Tests.Graders;
 
 namespace RftInfra.Core.Tests.Emulator;
 
@@ -113,7 +114,7 @@ public class EmulatorPythonGraderTests
             body["error"]!["message"]!.GetValue<string>());
     }
 
-    [Fact]
+    [PythonFact]
     public async Task PythonGrader_RunsWhenAllowed()
     {
         await using var emulator = await TestEmulator.StartAsync(o => o with { AllowPythonGraders = true });

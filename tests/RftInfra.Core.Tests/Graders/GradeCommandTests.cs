@@ -23,9 +23,10 @@ public class GradeCommandTests
 
         Assert.True(exit == 0, stderr);
         Assert.Contains("grader capital (string_check) on data/train.jsonl: 4 rows, 4 scored", stdout);
-        Assert.Contains("row 1 (line 1): 1", stdout);
-        Assert.Contains("row 2 (line 2): 0", stdout);
-        Assert.Contains("row 3 (line 4): 1", stdout); // the blank line is skipped; line numbers stay true
+        // Row, line, reward, then the output beside the reference (GradeRows.TextWidth columns each).
+        Assert.Contains("      1      1  1             " + GradeRowsCell("Paris") + " │ Paris\n", stdout);
+        Assert.Contains("      2      2  0             " + GradeRowsCell("berlin") + " │ Berlin\n", stdout);
+        Assert.Contains("      3      4  1             " + GradeRowsCell("Rome") + " │ Rome\n", stdout); // the blank line is skipped; line numbers stay true
         Assert.Contains("reward: mean 0.5  std 0.5  min 0  max 1", stdout);
         Assert.Contains("failures 50 % (target 25–50 %)", stdout);
         Assert.Contains("histogram:", stdout);
@@ -175,4 +176,6 @@ public class GradeCommandTests
         Assert.Equal(2, exit);
         Assert.Contains("graders/capital.tests.jsonl", stderr);
     }
+
+    private static string GradeRowsCell(string text) => text.PadRight(global::RftInfra.Cli.Commands.GradeRows.TextWidth);
 }

@@ -16,7 +16,7 @@ public class PythonGraderRunnerTests
         return await runner.GradeAsync("py", source, GraderSample.FromText(output), Item);
     }
 
-    [Fact]
+    [PythonFact]
     public async Task GoodGrader_ReturnsItsFloat()
     {
         var result = await Run("""
@@ -28,13 +28,13 @@ public class PythonGraderRunnerTests
         Assert.Empty(result.Errors);
     }
 
-    [Fact]
+    [PythonFact]
     public async Task IntResult_IsAccepted()
     {
         Assert.Equal(1, (await Run("def grade(sample, item):\n    return 1\n")).Reward);
     }
 
-    [Fact]
+    [PythonFact]
     public async Task Exception_ScoresZeroAsRuntimeErrorWithTraceback()
     {
         var result = await Run("def grade(sample, item):\n    return item['missing_key']\n");
@@ -45,7 +45,7 @@ public class PythonGraderRunnerTests
         Assert.Contains("missing_key", error.Message);
     }
 
-    [Theory]
+    [PythonTheory]
     [InlineData("'0.5'", "str")]
     [InlineData("None", "NoneType")]
     [InlineData("True", "bool")]
@@ -59,7 +59,7 @@ public class PythonGraderRunnerTests
         Assert.Contains($"grade returned {typeName}", error.Message);
     }
 
-    [Fact]
+    [PythonFact]
     public async Task Timeout_ScoresZeroAndTheNextCallStillWorks()
     {
         const string source = """
@@ -78,7 +78,7 @@ public class PythonGraderRunnerTests
         Assert.Equal(1, fast.Reward);
     }
 
-    [Fact]
+    [PythonFact]
     public async Task OneProcessServesManyRows()
     {
         const string source = """
@@ -98,7 +98,7 @@ public class PythonGraderRunnerTests
         Assert.Equal([1, 2, 3], rewards);
     }
 
-    [Fact]
+    [PythonFact]
     public async Task MissingGradeFunction_IsRuntimeErrorNamingIt()
     {
         var result = await Run("def score(sample, item):\n    return 1.0\n");
@@ -115,7 +115,7 @@ public class PythonGraderRunnerTests
         Assert.Contains("under 256 KB", Assert.Single(result.Errors).Message);
     }
 
-    [Fact]
+    [PythonFact]
     public async Task SampleAndItem_ArriveAsDicts()
     {
         var result = await Run("""
@@ -160,7 +160,7 @@ public class PythonGraderRunnerTests
         return false;
     }
 
-    [Fact]
+    [PythonFact]
     public async Task NetworkIsUnavailableWhenIsolated()
     {
         await using var runner = new PythonGraderRunner(TimeSpan.FromSeconds(20));
@@ -180,7 +180,7 @@ public class PythonGraderRunnerTests
         }
     }
 
-    [Fact]
+    [PythonFact]
     public async Task WithoutIsolation_TheNoteSaysNetworkNotIsolated()
     {
         await using var runner = new PythonGraderRunner(TimeSpan.FromSeconds(20), isolate: false);
@@ -202,7 +202,7 @@ public class PythonGraderRunnerTests
         Assert.Contains("apt-get install python3", result.NotScoredReason);
     }
 
-    [Fact]
+    [PythonFact]
     public async Task Engine_RunsPythonGraders()
     {
         var grader = GraderJson.Parse("""{"type": "python", "name": "py", "source": "def grade(sample, item):\n    return 0.25\n"}""");

@@ -18,7 +18,7 @@ public class PythonSandboxTests
         return runner;
     }
 
-    [Fact]
+    [PythonFact]
     public async Task Environment_HoldsOnlyWhatTheDriverNeeds()
     {
         Environment.SetEnvironmentVariable("RFT_SANDBOX_TEST_API_KEY", "sk-sandbox-env-0123456789");
@@ -32,7 +32,7 @@ public class PythonSandboxTests
         Assert.Contains("RuntimeError: env=['LANG', 'PATH', 'PYTHONDONTWRITEBYTECODE', 'PYTHONIOENCODING']", Assert.Single(result.Errors).Message);
     }
 
-    [Fact]
+    [PythonFact]
     public async Task ExceptionText_HasSecretValuesMasked()
     {
         const string secret = "ghp_sandboxLeak0123456789abcdef";
@@ -48,7 +48,7 @@ public class PythonSandboxTests
         Assert.DoesNotContain(secret, message);
     }
 
-    [Theory]
+    [PythonTheory]
     [InlineData("namespaces")]
     [InlineData("no network isolation")]
     [InlineData("bare")]
@@ -78,7 +78,7 @@ public class PythonSandboxTests
         Assert.Empty(Sleepers(marker));
     }
 
-    [Fact]
+    [PythonFact]
     public async Task ForgedReplyOnStdout_IsNotTakenAndRowsStayInStep()
     {
         await using var runner = Runner();
@@ -102,7 +102,7 @@ public class PythonSandboxTests
         Assert.Empty(second.Errors);
     }
 
-    [Fact]
+    [PythonFact]
     public async Task GarbageOnEveryDescriptor_IsAClearErrorAndTheNextRowWorks()
     {
         await using var runner = Runner();
@@ -125,7 +125,7 @@ public class PythonSandboxTests
         Assert.Equal(0.5, next.Reward);
     }
 
-    [Theory]
+    [PythonTheory]
     [InlineData("os.write(1, chunk)")]
     [InlineData("os.write(2, chunk)")]
     public async Task OutputFloodWithoutNewline_IsStoppedAtTheCap(string write)
@@ -146,7 +146,7 @@ public class PythonSandboxTests
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"took {watch.Elapsed}");
     }
 
-    [Fact]
+    [PythonFact]
     public async Task InfiniteLoop_StopsAtTheOverallBudget()
     {
         await using var runner = Runner(TimeSpan.FromSeconds(1.5), budget: new PythonTimeBudget(TimeSpan.FromSeconds(4)));
@@ -165,7 +165,7 @@ public class PythonSandboxTests
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"took {watch.Elapsed}");
     }
 
-    [Fact]
+    [PythonFact]
     public async Task MemoryAndCpuLimits_AreInPlaceBeforeTheSourceIsImported()
     {
         await using var runner = Runner(TimeSpan.FromSeconds(20), budget: new PythonTimeBudget(TimeSpan.FromMinutes(3)));
@@ -180,7 +180,7 @@ public class PythonSandboxTests
         Assert.Contains("RuntimeError: limits (2147483648, 2147483648) 181", Assert.Single(result.Errors).Message);
     }
 
-    [Fact]
+    [PythonFact]
     public async Task MemoryOverTwoGigabytes_IsAMemoryError()
     {
         await using var runner = Runner();
@@ -194,7 +194,7 @@ public class PythonSandboxTests
         Assert.Contains("MemoryError", Assert.Single(result.Errors).Message);
     }
 
-    [Fact]
+    [PythonFact]
     public async Task RaisingItsOwnLimits_FailsWhenCapabilitiesAreDropped()
     {
         var sandbox = PythonSandbox.ForThisMachine(isolateNetwork: true);
@@ -215,7 +215,7 @@ public class PythonSandboxTests
         Assert.Equal(0.5, result.Reward);
     }
 
-    [Fact]
+    [PythonFact]
     public async Task SyntaxCheck_CompilesWithoutRunningAnyLine()
     {
         var marker = Path.Combine(Path.GetTempPath(), "rft-compile-" + Guid.NewGuid().ToString("N"));

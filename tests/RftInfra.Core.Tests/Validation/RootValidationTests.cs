@@ -1,3 +1,4 @@
+using RftInfra.Core.Tests.Graders;
 using RftInfra.Declarations;
 using RftInfra.Diagnostics;
 using RftInfra.Validation;
@@ -74,7 +75,7 @@ public class RootValidationTests
         Assert.Contains("missing from 1 of 3 rows of data/train.jsonl (first at lines 2)", finding.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [PythonFact]
     public void PythonGraderKeys_AndModelGraderMessages_Checked()
     {
         using var root = TempRoot.Clean();

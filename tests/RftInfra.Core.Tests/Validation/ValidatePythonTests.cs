@@ -1,3 +1,4 @@
+using RftInfra.Core.Tests.Graders;
 using RftInfra.Diagnostics;
 using static RftInfra.Core.Tests.CliRunner;
 
@@ -44,7 +45,7 @@ public sealed class ValidatePythonTests : IDisposable
         Assert.Contains("graders/sneaky.tests.jsonl\n", stdout.ReplaceLineEndings("\n"), StringComparison.Ordinal);
     }
 
-    [Fact]
+    [PythonFact]
     public async Task WithRunPythonTests_TheTestsRunInTheSandbox()
     {
         WriteUnreferencedPythonGrader();
@@ -60,7 +61,7 @@ public sealed class ValidatePythonTests : IDisposable
         Assert.Equal(!isolated, stdout.Contains("\"code\": \"RFT662\"", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [PythonFact]
     public async Task SyntaxError_IsAnErrorEvenWithoutTests_AndNothingRuns()
     {
         _root.Write("graders/broken.json", new System.Text.Json.Nodes.JsonObject
@@ -78,7 +79,7 @@ public sealed class ValidatePythonTests : IDisposable
         Assert.Contains("\"message\": \"python source in 'source' does not compile at line 3, column 12 of the source: '(' was never closed.\"", stdout, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [PythonFact]
     public void SyntaxErrorInAnInlineMultiSubGrader_IsFoundAtItsField()
     {
         _root.Write("jobs/qa.yaml", """
