@@ -132,7 +132,8 @@ public sealed record BaselinePlan(
     private static ulong Rank(long seed, int line) =>
         BitConverter.ToUInt64(SHA256.HashData(Encoding.UTF8.GetBytes($"{seed}:{line}")), 0);
 
-    private static string? FindGrader(string root, string name)
+    /// <summary>graders/NAME.json|yaml|yml under the root, relative; null when none exists.</summary>
+    public static string? FindGrader(string root, string name)
     {
         foreach (var extension in DeclarationReader.Extensions)
         {
