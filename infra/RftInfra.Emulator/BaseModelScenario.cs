@@ -156,6 +156,9 @@ public static class BaseModelScenario
 
 internal sealed class BaseModelsDocument
 {
+    [JsonPropertyName("$comment")]
+    public string? Comment { get; set; }
+
     public List<BaseModelEntry>? BaseModels { get; set; }
 }
 
