@@ -12,6 +12,12 @@ public sealed record BaselineSettings(int? Rows, long? Seed, string? Deployment,
 {
     public static BaselineSettings Bind(JsonObject job, string file, SourceMap positions, List<Diagnostic> diagnostics)
     {
+        if (Shape.AsString(job["stage"]) is { } stage && !BaselineAdvice.Ladder.ContainsKey(stage))
+        {
+            diagnostics.Add(BaselineDiagnostics.SettingInvalid.Create(file, positions.Value("stage"),
+                $"stage '{stage}' is not one of {string.Join(", ", BaselineAdvice.Ladder.Keys)}."));
+        }
+
         if (job["baseline"] is not JsonObject section)
         {
             return new BaselineSettings(null, null, null, []);
