@@ -10,7 +10,7 @@ namespace RftInfra.Emulator;
 public sealed record PromptAccuracy(string Contains, double Accuracy);
 
 /// <summary>
-/// A base-model deployment the emulator answers for (docs/emulator.md, "Base models"): the rows it knows (a
+/// A base-model deployment the emulator answers for (docs/baseline.md, "The emulator"): the rows it knows (a
 /// validation file), how a right answer is built from a row (<see cref="Answer"/>: a template string such as
 /// <c>{{item.reference_answer}}</c>, or a JSON object whose string values are templates), and the share of rows
 /// it answers right. Whether a row is answered right is a deterministic draw from the seed, the row and the
