@@ -29,6 +29,10 @@ public static class BaselineDiagnostics
     public static readonly DiagnosticDescriptor FirstJobTooLarge = new("RFT815", DiagnosticSeverity.Info,
         "A first job of a task trains on thousands of rows", "Start with 10-100 rows to check grader and data, then scale up; see docs/baseline.md.");
 
+    public static readonly DiagnosticDescriptor JobsDifferInManyVariables = new("RFT816", DiagnosticSeverity.Info,
+        "Two jobs of the same task differ in more than one variable", "Change one variable per job (model, data, grader or one hyperparameter) so a change in reward can be attributed; see docs/baseline.md.");
+
     public static IReadOnlyList<DiagnosticDescriptor> All =>
-        [SettingInvalid, NoRows, ModelGraderOnExactValues, GraderModelLadder, BaselineSparse, BaselineUniform, BaselineSaturated, FirstJobTooLarge];
+        [SettingInvalid, NoRows, ModelGraderOnExactValues, GraderModelLadder, BaselineSparse, BaselineUniform, BaselineSaturated,
+         FirstJobTooLarge, JobsDifferInManyVariables];
 }
