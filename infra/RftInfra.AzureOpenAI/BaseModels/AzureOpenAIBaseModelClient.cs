@@ -64,6 +64,12 @@ public sealed class AzureOpenAIBaseModelClient : IBaseModelClient, IDisposable
                 ? $"deployment '{request.Deployment}' gave no answer: {e.Message.Split('\n')[0]}"
                 : $"deployment '{request.Deployment}' answered HTTP {e.Status}: {ServiceMessage(e)}", e.Status, e);
         }
+        catch (AuthenticationFailedException e)
+        {
+            // DefaultAzureCredential found no login (or the login failed): say so without its long list of attempts.
+            throw new BaseModelCallException($"no Entra ID token for deployment '{request.Deployment}': {e.Message.Split('\n')[0]} " +
+                "Sign in (az login) or give a key in AZURE_OPENAI_API_KEY.", 401, e);
+        }
         catch (Exception e) when (e is HttpRequestException or Polly.Timeout.TimeoutRejectedException)
         {
             throw new BaseModelCallException($"deployment '{request.Deployment}' gave no answer: {e.Message.Split('\n')[0]}", 0, e);

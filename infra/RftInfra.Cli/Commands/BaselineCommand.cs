@@ -164,6 +164,7 @@ public static class BaselineCommand
                 {
                     Concurrency = args.Concurrency,
                     Cache = cache,
+                    CacheScope = endpoint.GetLeftPart(UriPartial.Path),
                     Progress = progress,
                     Engine = new GraderEngineOptions { ModelClient = graderClient },
                 }, cancellationToken);
@@ -174,6 +175,13 @@ public static class BaselineCommand
                 io.Error.WriteLine($"rft baseline: {e.Message}");
                 io.Error.WriteLine($"{cache.Count} answers are cached in {Path.ChangeExtension(artifactPath, ".answers.jsonl")}; run the same command again to resume. " +
                     $"Check --endpoint, --deployment and {GradeCommand.ApiKeyVariable} (or the Entra ID login) (docs/baseline.md).");
+                return ExitCodes.Failed;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                progress.Done();
+                io.Error.WriteLine($"rft baseline: cancelled; {cache.Count} answers are cached in {Path.ChangeExtension(artifactPath, ".answers.jsonl")}; " +
+                    "run the same command again to resume.");
                 return ExitCodes.Failed;
             }
             finally

@@ -8,7 +8,7 @@ namespace RftInfra.Validation.Baseline;
 /// <summary>
 /// Answers already fetched, kept on disk (JSONL, one answer a line, appended as each arrives) so a baseline that
 /// stopped (Ctrl+C, a failed call, a rate limit) resumes without asking again. Keyed by the SHA-256 of the
-/// deployment and the exact request body. A torn or foreign line is skipped, not trusted; the file is bounded.
+/// endpoint, the deployment and the exact request body (the emulator's answers are never taken for Azure's). A torn or foreign line is skipped, not trusted; the file is bounded.
 /// </summary>
 public sealed class BaselineCache : IDisposable
 {
@@ -66,8 +66,9 @@ public sealed class BaselineCache : IDisposable
         }
     }
 
-    public static string Key(BaseModelRequest request) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(request.Deployment + "\n" + request.Body().ToJsonString())));
+    /// <summary>The key of an answer: where it was asked (<paramref name="scope"/>, the endpoint), the deployment and the body.</summary>
+    public static string Key(string scope, BaseModelRequest request) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(scope + "\n" + request.Deployment + "\n" + request.Body().ToJsonString())));
 
     public bool TryGet(string key, out BaseModelAnswer answer)
     {

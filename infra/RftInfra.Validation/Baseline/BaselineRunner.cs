@@ -17,6 +17,9 @@ public sealed record BaselineRunOptions
 
     public BaselineCache? Cache { get; init; }
 
+    /// <summary>Where the answers come from (the endpoint): part of every cache key.</summary>
+    public string CacheScope { get; init; } = "";
+
     public IProgress<BaselineProgress>? Progress { get; init; }
 
     public GraderEngineOptions Engine { get; init; } = new();
@@ -49,7 +52,7 @@ public static class BaselineRunner
         var pending = new List<(int V, int R, BaseModelRequest Request, string Key)>();
         foreach (var (v, r, request) in requests)
         {
-            var key = BaselineCache.Key(request);
+            var key = BaselineCache.Key(options.CacheScope, request);
             if (cache.TryGet(key, out var answer))
             {
                 answers[v, r] = answer;

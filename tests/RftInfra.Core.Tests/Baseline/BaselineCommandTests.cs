@@ -128,6 +128,60 @@ public sealed class BaselineCommandTests
     }
 
     [Fact]
+    public async Task Baseline_AnswersCachedFromOneEndpoint_AreNotTakenForAnother()
+    {
+        var (dir, model) = QuizCheckout(10, declared: 1, a: 1, b: 1);
+        using var _ = dir;
+        await using var first = await TestEmulatorWith(model);
+        Assert.Equal(0, (await Baseline(dir.Path, first.Server.BaseUrl, "--rows", "10")).Exit);
+        await using var second = await TestEmulatorWith(model);
+
+        var (stdout, stderr, exit) = await Baseline(dir.Path, second.Server.BaseUrl, "--rows", "10", "--format", "json");
+
+        Assert.True(exit == 0, stderr);
+        Assert.Equal(0, JsonNode.Parse(stdout)!["cachedAnswers"]!.GetValue<int>());
+        Assert.Equal(30, Chats(second));
+    }
+
+    [Fact]
+    public async Task Baseline_Cancelled_ExitsOneSayingHowToResume()
+    {
+        var (dir, model) = QuizCheckout(10, declared: 1, a: 1, b: 1);
+        using var _ = dir;
+        await using var emulator = await TestEmulatorWith(model);
+        emulator.Server.Faults.SetRules([new FaultRule { Path = "*/chat/completions", Every = 1, Fault = FaultKind.Latency, LatencyMs = 30_000 }]);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var exit = await Cli.RftCommand.RunAsync(["baseline", "jobs/quiz.yaml", "--root", dir.Path, "--endpoint", emulator.Server.BaseUrl.ToString()],
+            new Cli.IOContext(TextReader.Null, stdout, stderr), cancel.Token);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("rft baseline: cancelled; 0 answers are cached in", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Contains("run the same command again to resume", stderr.ToString(), StringComparison.Ordinal);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}");
+    }
+
+    [Fact]
+    public async Task Baseline_TooManyVariants_IsRft800()
+    {
+        var (dir, model) = QuizCheckout(10, 1, 1, 1);
+        using var _ = dir;
+        var variants = string.Concat(Enumerable.Range(0, 11).Select(i => $"    - name: v{i}\n      prompt: p{i}\n"));
+        var job = File.ReadAllText(Path.Combine(dir.Path, "jobs/quiz.yaml"));
+        dir.Write("jobs/quiz.yaml", job[..job.IndexOf("  variants:", StringComparison.Ordinal)] + "  variants:\n" + variants);
+        await using var emulator = await TestEmulatorWith(model);
+
+        var (_, stderr, exit) = await Baseline(dir.Path, emulator.Server.BaseUrl);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("error RFT800: baseline.variants has 11 entries; at most 10 are tried", stderr, StringComparison.Ordinal);
+        Assert.Equal(0, Chats(emulator));
+    }
+
+    [Fact]
     public async Task Baseline_RateLimited_RetriesThroughTheResiliencePipelineAndCompletes()
     {
         var (dir, model) = QuizCheckout(10, declared: 1, a: 1, b: 1);
