@@ -128,6 +128,24 @@ public sealed class BaselineCommandTests
     }
 
     [Fact]
+    public async Task Baseline_CallFailsWhileOthersAreInFlight_IsOneErrorNotAStackTrace()
+    {
+        var (dir, model) = QuizCheckout(30, declared: 1, a: 1, b: 1);
+        using var _ = dir;
+        await using var emulator = await TestEmulatorWith(model);
+        emulator.Server.Faults.SetRules([
+            new FaultRule { Path = "*/chat/completions", Nth = [7], Status = 400 },
+            new FaultRule { Path = "*/chat/completions", Every = 1, Fault = FaultKind.Latency, LatencyMs = 50 }]);
+
+        var (_, stderr, exit) = await Baseline(dir.Path, emulator.Server.BaseUrl, "--rows", "30", "--concurrency", "8");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("rft baseline: deployment 'quiz-model' answered HTTP 400", stderr, StringComparison.Ordinal);
+        Assert.Contains("run the same command again to resume", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Baseline_AnswersCachedFromOneEndpoint_AreNotTakenForAnother()
     {
         var (dir, model) = QuizCheckout(10, declared: 1, a: 1, b: 1);
