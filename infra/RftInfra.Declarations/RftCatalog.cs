@@ -8,6 +8,17 @@ namespace RftInfra.Declarations;
 public sealed record CatalogModel(
     string Id, IReadOnlyList<string> Aliases, string Status, IReadOnlyDictionary<string, IReadOnlyList<string>> TrainingTypes)
 {
+    public const string AzureOpenAIEndpoint = "azure_openai";
+    public const string FoundryProjectEndpoint = "foundry_project";
+
+    /// <summary>
+    /// The endpoint a job on this model needs: <see cref="AzureOpenAIEndpoint"/> (an Azure OpenAI / AI Services
+    /// account, the default) or <see cref="FoundryProjectEndpoint"/> (a Foundry resource with a project; docs/foundry.md).
+    /// </summary>
+    public string EndpointKind { get; init; } = AzureOpenAIEndpoint;
+
+    public bool NeedsFoundryProject => EndpointKind == FoundryProjectEndpoint;
+
     public bool IsPreview => Status != "ga";
 
     public bool Matches(string model) =>
@@ -70,7 +81,10 @@ public sealed record RftCatalog(
             var m = (JsonObject)n!;
             var types = Obj(m, "training_types").ToDictionary(
                 p => p.Key, p => (IReadOnlyList<string>)Strings(p.Value, $"models.training_types.{p.Key}"));
-            return new CatalogModel(Str(m, "id"), Strings(m["aliases"], "aliases"), Str(m, "status"), types);
+            return new CatalogModel(Str(m, "id"), Strings(m["aliases"], "aliases"), Str(m, "status"), types)
+            {
+                EndpointKind = m["endpoint_kind"] is null ? CatalogModel.AzureOpenAIEndpoint : Str(m, "endpoint_kind"),
+            };
         }).ToList();
         return new RftCatalog(
             Arr(root, "regions").Select(r => Str((JsonObject)r!, "name")).ToList(),

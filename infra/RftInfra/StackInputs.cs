@@ -23,24 +23,25 @@ public sealed record StackInputs(StackSettings Settings, IReadOnlyList<StackJob>
         var root = Deployment.Instance.RootDirectory;
         var stack = Deployment.Instance.StackName;
 
-        IReadOnlySet<string> regions;
+        RftCatalog catalog;
         try
         {
             // The checked reader: a regular file inside the checkout, at most 1 MiB, UTF-8 (docs/limits.md).
             var text = CheckoutFile.ReadText(Path.Combine(root, RftCatalog.RelativePath), root, CheckoutFile.DeclarationMaxBytes, out var problem)
                 ?? throw new RunException($"{RftCatalog.RelativePath}: {problem!.Message}");
-            regions = RftCatalog.Parse(text).Regions.ToHashSet();
+            catalog = RftCatalog.Parse(text);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
         {
             throw new RunException($"{RftCatalog.RelativePath}: {e.Message}");
         }
 
-        var parsed = StackConfigParser.Parse(stack, values, regions);
+        var parsed = StackConfigParser.Parse(stack, values, catalog.Regions.ToHashSet());
         Report(parsed.Diagnostics);
         var settings = parsed.Settings!;
 
-        var jobs = StackJobLoader.Load(root, settings);
+        // The checkout's catalog decides which models need a Foundry project (docs/foundry.md).
+        var jobs = StackJobLoader.Load(root, settings, catalog);
         Report(jobs.Diagnostics);
         return new StackInputs(settings, jobs.Jobs, root);
     }

@@ -1,7 +1,7 @@
 namespace RftInfra.Stacks;
 
 /// <summary>
-/// Built-in Azure role definitions the kit assigns on each account (rft-api.md §1.2). Training needs Azure AI User
+/// Built-in Azure role definitions the kit assigns on each account (docs/service.md §1.2). Training needs Azure AI User
 /// (renamed "Foundry User"); deploying needs Azure AI Owner ("Foundry Owner"); older pages name Cognitive Services
 /// OpenAI Contributor, so deployers get both. GUIDs are the built-in ids, the same in every tenant.
 /// </summary>
