@@ -173,8 +173,8 @@ public sealed class BaselineCommandTests
         var stderr = new StringWriter();
         var clock = System.Diagnostics.Stopwatch.StartNew();
 
-        var exit = await Cli.RftCommand.RunAsync(["baseline", "jobs/quiz.yaml", "--root", dir.Path, "--endpoint", emulator.Server.BaseUrl.ToString()],
-            new Cli.IOContext(TextReader.Null, stdout, stderr), cancel.Token);
+        var exit = await global::RftInfra.Cli.RftCommand.RunAsync(["baseline", "jobs/quiz.yaml", "--root", dir.Path, "--endpoint", emulator.Server.BaseUrl.ToString()],
+            new global::RftInfra.Cli.IOContext(TextReader.Null, stdout, stderr), cancel.Token);
 
         Assert.Equal(1, exit);
         Assert.Contains("rft baseline: cancelled; 0 answers are cached in", stderr.ToString(), StringComparison.Ordinal);
@@ -274,7 +274,7 @@ public sealed class BaselineCommandTests
     internal static async Task<Emulator.TestEmulator> TestEmulatorWith(BaseModelDeployment model, Func<EmulatorOptions, EmulatorOptions>? configure = null)
     {
         var emulator = await Emulator.TestEmulator.StartAsync(o => (configure?.Invoke(o) ?? o) with { BaseModels = [model] });
-        Environment.SetEnvironmentVariable(Cli.Commands.GradeCommand.ApiKeyVariable, emulator.Server.ApiKey);
+        Environment.SetEnvironmentVariable(global::RftInfra.Cli.Commands.GradeCommand.ApiKeyVariable, emulator.Server.ApiKey);
         return emulator;
     }
 }
