@@ -134,7 +134,7 @@ public static class EmulatorCommand
         io.Out.WriteLine($"  state         {arguments.StatePath ?? "in memory (use --state FILE to keep it)"}");
         io.Out.WriteLine($"  pace          {arguments.PaceSeconds:0.###} s per phase and training step");
         io.Out.WriteLine($"  faults        {(rules.Count == 0 ? "none" : $"{rules.Count} rule(s) from {arguments.FaultsPath}")}");
-        io.Out.WriteLine($"  base models   {(models.Count == 0 ? "none" : string.Join(", ", models.Select(m => $"{m.Deployment} ({m.Accuracy:0.##} accuracy)")))}");
+        io.Out.WriteLine($"  base models   {(models.Count == 0 ? "none" : string.Join(", ", models.Select(m => $"{m.Deployment} ({m.Accuracy.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)} accuracy)")))}");
         io.Out.WriteLine($"  python        {(arguments.AllowPython ? "graders/run executes python graders (sandboxed)" : "graders/run refuses python graders (--allow-python-graders to run them)")}");
         io.Out.WriteLine("Point the kit at it: use the endpoint above as the Azure OpenAI endpoint with the api-key above,");
         io.Out.WriteLine($"  e.g. curl -H \"api-key: <key>\" {emulator.V1Url}fine_tuning/jobs");
