@@ -26,6 +26,8 @@ public static class RftCommand
         yield return PreviewSummaryCommand.Create(io);
         yield return PromotePlanCommand.Create(io);
         yield return GradeCommand.Create(io);
+        yield return BaselineCommand.Create(io);
+        yield return CostCommand.Create(io);
     }
 
     /// <summary>Runs `rft` with the given arguments against <paramref name="io"/>; returns the exit code.</summary>

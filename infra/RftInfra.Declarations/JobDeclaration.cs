@@ -181,6 +181,27 @@ public static class JobShape
             new("sku", FieldKind.String, Required: true, CatalogValues: c => c.DeploymentSkus),
             new("capacity", FieldKind.Integer, Minimum: 1),
         ]),
+        // Kit-only sections (never part of the service's create body): `rft baseline` settings, the job's stage.
+        new("baseline", FieldKind.Object, Description: "Kit-only, never sent to the service: how `rft baseline` measures the base model (docs/baseline.md).",
+            Fields: BaselineFields),
+        new("stage", FieldKind.String, Values: ["iterate", "stabilize", "production"],
+            Description: "Kit-only: where the task is (iterate, stabilize, production); `rft baseline` states the grader-model ladder for it."),
+    ];
+
+    /// <summary>The fields of the <c>baseline</c> section (values checked by the baseline's own binder, RFT800).</summary>
+    public static IReadOnlyList<FieldSpec> BaselineFields =>
+    [
+        new("rows", FieldKind.Integer, Minimum: 10, Maximum: 100,
+            Description: "Validation rows the baseline asks (default 50), sampled deterministically by seed."),
+        new("seed", FieldKind.Integer, Description: "Seed of the row sample (default: the job's seed, else 0)."),
+        new("deployment", FieldKind.String, Description: "Deployment of the base model to ask (default: a deployment named like the job's model)."),
+        new("variants", FieldKind.Array, MaxItems: 10,
+            Description: "Prompt variants tried besides the rows' own developer prompt (named \"declared\").", Items:
+            [
+                new("name", FieldKind.String, Required: true, Pattern: "^[a-zA-Z0-9][a-zA-Z0-9._-]{0,63}$"),
+                new("prompt", FieldKind.String, Required: true, MaxLength: 32000,
+                    Description: "Developer prompt that replaces the rows' developer/system messages."),
+            ]),
     ];
 
     private static IReadOnlyList<string> ResponseFormatTypes => ["json_schema", "text"];

@@ -61,6 +61,9 @@ public sealed record EmulatorOptions
     /// </summary>
     public IReadOnlySet<string>? Deployments { get; init; }
 
+    /// <summary>Base-model deployments the chat completions route answers with a configured accuracy (<see cref="BaseModelDeployment"/>).</summary>
+    public IReadOnlyList<BaseModelDeployment> BaseModels { get; init; } = [];
+
     /// <summary>
     /// The emulated resource's Azure region (e.g. swedencentral): with it, a job's trainingType is checked against
     /// the regions the kit's catalog lists for the model; null skips that check.

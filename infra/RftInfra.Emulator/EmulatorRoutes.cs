@@ -45,13 +45,16 @@ internal static partial class EmulatorRoutes
         {
             RequireApiVersion(context.Request, minimum: "2024-02-01");
             var deployment = (string)context.Request.RouteValues["deployment"]!;
-            if (options.Deployments is { } deployments && !deployments.Contains(deployment))
+            var baseModel = options.BaseModels.FirstOrDefault(m => m.Deployment == deployment);
+            if (baseModel is null && options.Deployments is { } deployments && !deployments.Contains(deployment))
             {
                 throw EmulatorErrors.DeploymentNotFound(deployment);
             }
 
             var body = await ReadJsonObject(context.Request);
-            return Json(EmulatedGraderModel.Complete(body, deployment, options.TimeProvider.GetUtcNow()));
+            return Json(baseModel is null
+                ? EmulatedGraderModel.Complete(body, deployment, options.TimeProvider.GetUtcNow())
+                : EmulatedBaseModel.Complete(body, baseModel, options.TimeProvider.GetUtcNow()));
         }));
 
         app.MapFallback(Run(_ => throw EmulatorErrors.RouteNotFound()));

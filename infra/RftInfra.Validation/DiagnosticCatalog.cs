@@ -8,5 +8,6 @@ namespace RftInfra.Validation;
 public static class DiagnosticCatalog
 {
     public static IReadOnlyList<DiagnosticDescriptor> All =>
-        [.. GraderDiagnostics.All, .. JobDiagnostics.All, .. DeclarationDiagnostics.All, .. PythonDiagnostics.All];
+        [.. GraderDiagnostics.All, .. JobDiagnostics.All, .. DeclarationDiagnostics.All, .. PythonDiagnostics.All,
+         .. Baseline.BaselineDiagnostics.All];
 }

@@ -28,6 +28,7 @@ public static class RftValidator
         new OutputJsonCheck(),
         new DatasetsCheck(),
         new PythonSyntaxCheck(),
+        new Baseline.JobComparisonCheck(),
         new GraderTestsCheck(),
     ];
 

@@ -7,7 +7,7 @@ namespace RftInfra.Cli.Commands;
 public static class EmulatorCommand
 {
     private sealed record Arguments(
-        int Port, string? StatePath, string? ApiKey, double PaceSeconds, string? FaultsPath, bool AcceptAnyToken, bool AllowPython = false);
+        int Port, string? StatePath, string? ApiKey, double PaceSeconds, string? FaultsPath, bool AcceptAnyToken, bool AllowPython = false, string? BaseModelsPath = null);
 
     public static Command Create(IOContext io)
     {
@@ -23,8 +23,10 @@ public static class EmulatorCommand
             Description = "Run python graders sent to graders/run (executes the caller's code here, sandboxed: docs/security.md). Off by default.",
         };
 
+        var baseModels = new Option<string?>("--base-models") { Description = "JSON file of base-model deployments answered with a set accuracy, for `rft baseline` (see docs/baseline.md)." };
+
         var command = new Command("emulator", "Run a local emulator of the Azure OpenAI fine-tuning API until Ctrl+C.");
-        foreach (var option in new Option[] { port, state, apiKey, pace, faults, anyToken, allowPython })
+        foreach (var option in new Option[] { port, state, apiKey, pace, faults, anyToken, allowPython, baseModels })
         {
             command.Options.Add(option);
         }
@@ -33,7 +35,7 @@ public static class EmulatorCommand
             new Arguments(
                 parseResult.GetValue(port), parseResult.GetValue(state), parseResult.GetValue(apiKey),
                 parseResult.GetValue(pace), parseResult.GetValue(faults), parseResult.GetValue(anyToken),
-                parseResult.GetValue(allowPython)),
+                parseResult.GetValue(allowPython), parseResult.GetValue(baseModels)),
             io, cancellationToken));
         return command;
     }
@@ -79,8 +81,23 @@ public static class EmulatorCommand
             }
         }
 
+        IReadOnlyList<BaseModelDeployment> models = [];
+        if (arguments.BaseModelsPath is { } modelsPath)
+        {
+            try
+            {
+                models = BaseModelScenario.Load(modelsPath);
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+            {
+                io.Error.WriteLine($"error: --base-models {e.Message}");
+                return ExitCodes.UsageOrIo;
+            }
+        }
+
         var options = new EmulatorOptions
         {
+            BaseModels = models,
             Port = arguments.Port,
             StatePath = arguments.StatePath,
             Pace = TimeSpan.FromSeconds(arguments.PaceSeconds),
@@ -117,6 +134,7 @@ public static class EmulatorCommand
         io.Out.WriteLine($"  state         {arguments.StatePath ?? "in memory (use --state FILE to keep it)"}");
         io.Out.WriteLine($"  pace          {arguments.PaceSeconds:0.###} s per phase and training step");
         io.Out.WriteLine($"  faults        {(rules.Count == 0 ? "none" : $"{rules.Count} rule(s) from {arguments.FaultsPath}")}");
+        io.Out.WriteLine($"  base models   {(models.Count == 0 ? "none" : string.Join(", ", models.Select(m => $"{m.Deployment} ({m.Accuracy.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)} accuracy)")))}");
         io.Out.WriteLine($"  python        {(arguments.AllowPython ? "graders/run executes python graders (sandboxed)" : "graders/run refuses python graders (--allow-python-graders to run them)")}");
         io.Out.WriteLine("Point the kit at it: use the endpoint above as the Azure OpenAI endpoint with the api-key above,");
         io.Out.WriteLine($"  e.g. curl -H \"api-key: <key>\" {emulator.V1Url}fine_tuning/jobs");

@@ -134,7 +134,7 @@ public class JobCheckTests
         var finding = Assert.Single(diagnostics);
         Assert.Equal(new SourcePosition(8, 1), finding.Position);
         Assert.Equal("jobs/j.yaml(8,1): error RFT201: Unknown field 'hyperparameter' in the top level of the job. Did you mean 'hyperparameters'? "
-            + "Fix: Allowed fields here: name, model, training_file, validation_file, grader, response_format, hyperparameters, training_type, region, suffix, seed, metadata, deploy.",
+            + "Fix: Allowed fields here: name, model, training_file, validation_file, grader, response_format, hyperparameters, training_type, region, suffix, seed, metadata, deploy, baseline, stage.",
             finding.ToString());
     }
 
