@@ -6,6 +6,9 @@ namespace RftInfra.Cli;
 /// </summary>
 public sealed record IOContext(TextReader In, TextWriter Out, TextWriter Error, bool IsTerminal = false, bool IsGitHubActions = false)
 {
+    /// <summary>The clock for date-dependent findings (a base model near retirement); tests pin it.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     public static IOContext Console() => new(
         System.Console.In,
         System.Console.Out,

@@ -81,7 +81,7 @@ public static class ValidateCommand
         ValidationResult result;
         try
         {
-            result = RftValidator.ValidateRoot(root, jobFiles, cancellationToken: cancellationToken, runPythonTests: arguments.RunPythonTests);
+            result = RftValidator.ValidateRoot(root, jobFiles, cancellationToken: cancellationToken, runPythonTests: arguments.RunPythonTests, time: io.Time);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
