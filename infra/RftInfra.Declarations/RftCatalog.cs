@@ -46,6 +46,10 @@ public sealed record RftCatalog(
     public string WireTrainingType(string trainingType) =>
         Tiers.TryGetValue(trainingType.ToLowerInvariant(), out var tier) ? tier.Wire : trainingType;
 
+    /// <summary>The training type a <c>trainingType</c> literal names (its lowercase name or its wire literal, any case), or null.</summary>
+    public string? TrainingTypeOfWire(string literal) =>
+        Tiers.Values.FirstOrDefault(t => t.Name.Equals(literal, StringComparison.OrdinalIgnoreCase) || t.Wire.Equals(literal, StringComparison.OrdinalIgnoreCase))?.Name;
+
     public const string RelativePath = "catalog/catalog.json";
 
     private static readonly Lazy<RftCatalog> BuiltIn = new(() =>
