@@ -24,19 +24,22 @@ public sealed record StackInputs(StackSettings Settings, IReadOnlyList<StackJob>
         var stack = Deployment.Instance.StackName;
 
         IReadOnlySet<string> regions;
+        RftCatalog catalog;
         try
         {
             // The checked reader: a regular file inside the checkout, at most 1 MiB, UTF-8 (docs/limits.md).
             var text = CheckoutFile.ReadText(Path.Combine(root, RftCatalog.RelativePath), root, CheckoutFile.DeclarationMaxBytes, out var problem)
                 ?? throw new RunException($"{RftCatalog.RelativePath}: {problem!.Message}");
-            regions = RftCatalog.Parse(text).Regions.ToHashSet();
+            catalog = RftCatalog.Parse(text);
+            regions = catalog.Regions.ToHashSet();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
         {
             throw new RunException($"{RftCatalog.RelativePath}: {e.Message}");
         }
 
-        var parsed = StackConfigParser.Parse(stack, values, regions);
+        // The checkout's catalog also resolves a region selector (rft-infra:regions naming a model's tier).
+        var parsed = StackConfigParser.Parse(stack, values, regions, catalog);
         Report(parsed.Diagnostics);
         var settings = parsed.Settings!;
 
@@ -47,9 +50,17 @@ public sealed record StackInputs(StackSettings Settings, IReadOnlyList<StackJob>
 
     internal static void Report(IReadOnlyList<Diagnostic> diagnostics)
     {
-        foreach (var warning in diagnostics.Where(d => !d.IsError))
+        foreach (var finding in diagnostics.Where(d => !d.IsError))
         {
-            Log.Warn(warning.ToString());
+            // Info (the regions a selector resolved to) shows in the preview without looking like a problem.
+            if (finding.Severity == DiagnosticSeverity.Info)
+            {
+                Log.Info(finding.ToString());
+            }
+            else
+            {
+                Log.Warn(finding.ToString());
+            }
         }
 
         var errors = diagnostics.Where(d => d.IsError).ToList();
