@@ -29,7 +29,7 @@ internal static class CatalogJson
             : throw new JsonException($"Catalog field '{what}' must be an array of strings.");
 
     /// <summary>A list of region names, each one of <paramref name="known"/>.</summary>
-    public static List<string> Regions(JsonNode? node, string what, IReadOnlyCollection<string> known)
+    public static List<string> Regions(JsonNode? node, string what, IReadOnlySet<string> known)
     {
         var regions = Strings(node, what);
         if (regions.FirstOrDefault(r => !known.Contains(r)) is { } unknown)

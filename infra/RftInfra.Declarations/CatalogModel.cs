@@ -82,7 +82,7 @@ public sealed record CatalogModel(
         InferredRegions.TryGetValue(trainingType, out var inferred) && inferred.Contains(region);
 
     /// <summary>Reads <c>models[index]</c>; region names must be among <paramref name="regions"/>.</summary>
-    internal static CatalogModel Parse(JsonObject m, int index, IReadOnlyCollection<string> regions, IReadOnlyCollection<string> trainingTypes)
+    internal static CatalogModel Parse(JsonObject m, int index, IReadOnlySet<string> regions, IReadOnlyCollection<string> trainingTypes)
     {
         var at = $"models[{index}]";
         var id = CatalogJson.Str(m, "id", at);
@@ -111,7 +111,8 @@ public sealed record CatalogModel(
 
             var tier = node as JsonObject ?? throw new JsonException($"Catalog field '{where}' must be an object with 'regions' (or an array of regions).");
             types[type] = CatalogJson.Regions(tier["regions"], $"{where}.regions", regions);
-            var guessed = tier["inferred"] is null ? [] : CatalogJson.Regions(tier["inferred"], $"{where}.inferred", types[type]);
+            // Sets, so a hostile catalog of a megabyte of region names is checked in linear time.
+            var guessed = tier["inferred"] is null ? [] : CatalogJson.Regions(tier["inferred"], $"{where}.inferred", types[type].ToHashSet());
             if (guessed.Count > 0)
             {
                 inferred[type] = guessed;

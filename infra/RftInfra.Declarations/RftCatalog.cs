@@ -81,9 +81,15 @@ public sealed record RftCatalog(
             .Select(p => Tier(p.Key, p.Value as JsonObject ?? throw new JsonException($"Catalog field 'training_types.{p.Key}' must be an object.")))
             .ToList();
         var trainingTypes = tiers.Select(t => t.Name).ToList();
+        var regionSet = regions.ToHashSet(StringComparer.Ordinal);
+        if (regionSet.Count != regions.Count)
+        {
+            throw new JsonException($"Catalog field 'regions' names '{regions.GroupBy(r => r).First(g => g.Count() > 1).Key}' twice.");
+        }
+
         var models = CatalogJson.Arr(root, "models")
             .Select((n, i) => CatalogModel.Parse(
-                n as JsonObject ?? throw new JsonException($"Catalog field 'models[{i}]' must be an object."), i, regions, trainingTypes))
+                n as JsonObject ?? throw new JsonException($"Catalog field 'models[{i}]' must be an object."), i, regionSet, trainingTypes))
             .ToList();
         return new RftCatalog(
             regions,

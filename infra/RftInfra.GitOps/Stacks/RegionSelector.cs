@@ -59,7 +59,7 @@ public sealed record RegionSelector(string Model, string TrainingType, bool Conf
             return [];
         }
 
-        var listed = model.RegionsOf(TrainingType);
+        var listed = model.RegionsOf(TrainingType).ToHashSet(StringComparer.Ordinal);
         var regions = catalog.Regions.Where(r => listed.Contains(r) && !(ConfirmedOnly && model.IsInferred(TrainingType, r))).ToList();
         if (regions.Count == 0)
         {

@@ -299,4 +299,43 @@ public class CatalogFactTests
         var edited = RftCatalog.Parse(EditCatalog(c => c["training_types"]!["globalstandard"]!["wire"] = "globalstandard").ToJsonString());
         Assert.Equal("globalstandard", edited.WireTrainingType("GlobalStandard"));
     }
+
+    // --- a hostile checkout catalog: a finding naming the field, in bounded time --------------------------
+
+    [Fact]
+    public void CheckoutCatalog_DuplicateRegion_IsRft300AndTheBuiltInOneIsUsed()
+    {
+        var catalog = EditCatalog(c => c["regions"]!.AsArray().Add(new JsonObject { ["name"] = "swedencentral" }));
+        using var root = TempRoot.Clean();
+        root.Write(RftCatalog.RelativePath, catalog.ToJsonString());
+        var finding = Assert.Single(root.Validate().Diagnostics);
+        Assert.Equal(("RFT300", "catalog/catalog.json"), (finding.Code, finding.File));
+        Assert.Contains("Catalog field 'regions' names 'swedencentral' twice.", finding.Message, StringComparison.Ordinal);
+        Assert.Contains("The built-in catalog is used instead.", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CheckoutCatalog_AMegabyteOfRegions_IsReadInBoundedTime()
+    {
+        // ~60 000 region names, each listed in a tier and as inferred: quadratic checks would take minutes.
+        var names = Enumerable.Range(0, 20_000).Select(i => $"r{i}").ToList();
+        var catalog = EditCatalog(c =>
+        {
+            foreach (var name in names)
+            {
+                c["regions"]!.AsArray().Add(new JsonObject { ["name"] = name });
+            }
+
+            Tier(c, "o4-mini-2025-04-16", "developer")["regions"] = new JsonArray([.. names.Select(n => (JsonNode?)n)]);
+            Tier(c, "o4-mini-2025-04-16", "developer")["inferred"] = new JsonArray([.. names.Select(n => (JsonNode?)n)]);
+        });
+        var text = catalog.ToJsonString();
+        Assert.InRange(text.Length, 500_000, RftInfra.Files.CheckoutFile.DeclarationMaxBytes);
+        using var root = TempRoot.Clean();
+        root.Write(RftCatalog.RelativePath, text);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var diagnostics = root.Validate().Diagnostics;
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"took {watch.Elapsed}");
+        Assert.Empty(diagnostics);
+    }
 }
