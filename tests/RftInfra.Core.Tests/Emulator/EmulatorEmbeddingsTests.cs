@@ -44,4 +44,26 @@ public class EmulatorEmbeddingsTests
         TestEmulator.AssertError(404, "DeploymentNotFound",
             await emulator.Post("/openai/deployments/other/embeddings?api-version=2024-10-21", new JsonObject { ["input"] = "a" }));
     }
+
+    [Theory]
+    [InlineData("Paris", 1.0)]
+    [InlineData("Lyon", 0.0)]
+    public async Task GraderRun_Cosine_IsScoredWithTheEmulatedEmbeddings(string sample, double expected)
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        var (status, body) = await emulator.Post("/openai/v1/fine_tuning/alpha/graders/run", new JsonObject
+        {
+            ["grader"] = new JsonObject
+            {
+                ["type"] = "text_similarity", ["name"] = "sim", ["input"] = "{{sample.output_text}}",
+                ["reference"] = "{{item.reference_answer}}", ["evaluation_metric"] = "cosine",
+            },
+            ["model_sample"] = sample,
+            ["item"] = new JsonObject { ["reference_answer"] = "Paris" },
+        });
+
+        Assert.Equal(200, status);
+        Assert.Equal(expected, body!["reward"]!.GetValue<double>(), 12);
+        Assert.False(body["metadata"]!["errors"]!["other_error"]!.GetValue<bool>());
+    }
 }
