@@ -7,17 +7,18 @@ internal sealed record ApiRoute(HttpMethod Method, Uri Uri)
 }
 
 /// <summary>
-/// The one place that decides which Azure OpenAI surface each call uses (rft-api.md §1.1). Everything goes to the
-/// GA <c>/openai/v1/</c> surface, except what rft-api.md documents only on the dated
+/// The one place that decides which Azure OpenAI surface each call uses (docs/service.md §1.1). Everything goes to the
+/// GA <c>/openai/v1/</c> surface, except what docs/service.md documents only on the dated
 /// <c>2025-04-01-preview</c> surface; each such entry says why. Changing a surface means changing one line here.
 /// </summary>
-internal sealed class ApiRoutes
+internal sealed partial class ApiRoutes
 {
     private readonly string _root;
     private readonly string _previewVersion;
 
-    /// <param name="endpoint">The resource endpoint, e.g. <c>https://myres.openai.azure.com/</c>; a trailing
-    /// <c>openai/v1/</c> or <c>openai/</c> is accepted and stripped.</param>
+    /// <param name="endpoint">The resource endpoint, e.g. <c>https://myres.openai.azure.com/</c>, or a Foundry project
+    /// endpoint, <c>https://myres.services.ai.azure.com/api/projects/myproject</c>; a trailing <c>openai/v1/</c> or
+    /// <c>openai/</c> is accepted and stripped.</param>
     public ApiRoutes(Uri endpoint, string previewVersion)
     {
         var root = endpoint.GetLeftPart(UriPartial.Path).TrimEnd('/');
@@ -32,9 +33,17 @@ internal sealed class ApiRoutes
 
         _root = root;
         _previewVersion = previewVersion;
+        IsFoundryProject = FoundryProjectPath().IsMatch(new Uri(root + "/").AbsolutePath);
     }
 
-    // ---- Files: upload, list, get, delete and content are all on v1 (rft-api.md §1.3).
+    /// <summary>
+    /// True for a Foundry project endpoint (<c>…/api/projects/{project}</c>, docs/foundry.md). Project endpoints refuse
+    /// dated <c>api-version</c> values (docs/service.md §1.1), so every call goes to the project's <c>openai/v1/</c>
+    /// surface there, including the ones an account sends to the dated surface (see <see cref="Dated"/>).
+    /// </summary>
+    public bool IsFoundryProject { get; }
+
+    // ---- Files: upload, list, get, delete and content are all on v1 (docs/service.md §1.3).
     public ApiRoute UploadFile() => V1(HttpMethod.Post, "files");
 
     public ApiRoute ListFiles(string? purpose, string? after, int? limit) =>
@@ -101,8 +110,12 @@ internal sealed class ApiRoutes
     private ApiRoute V1(HttpMethod method, string path, params (string Key, string? Value)[] query) =>
         new(method, Build($"{_root}/openai/v1/{path}", query));
 
+    // On a project endpoint the dated surface is not there: the same path on its v1 surface (inferred from the OpenAI
+    // shape the v1 surface copies: /v1/uploads, trainingType in the v1 create body; docs/foundry.md).
     private ApiRoute Dated(HttpMethod method, string path, params (string Key, string? Value)[] query) =>
-        new(method, Build($"{_root}/openai/{path}", [("api-version", _previewVersion), .. query]));
+        IsFoundryProject
+            ? V1(method, path, query)
+            : new(method, Build($"{_root}/openai/{path}", [("api-version", _previewVersion), .. query]));
 
     private static Uri Build(string path, (string Key, string? Value)[] query)
     {
@@ -114,4 +127,8 @@ internal sealed class ApiRoutes
     }
 
     private static string Esc(string id) => Uri.EscapeDataString(id);
+
+    /// <summary>The path of a project endpoint: <c>/api/projects/{project}</c> (one segment, nothing after it).</summary>
+    [System.Text.RegularExpressions.GeneratedRegex("^/api/projects/[^/]+/$", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex FoundryProjectPath();
 }

@@ -3,7 +3,7 @@ using Azure.Core;
 
 namespace RftInfra.AzureOpenAI;
 
-/// <summary>How a request is signed: an Entra ID bearer token or an <c>api-key</c> header (rft-api.md §1.2).</summary>
+/// <summary>How a request is signed: an Entra ID bearer token or an <c>api-key</c> header (docs/service.md §1.2).</summary>
 internal abstract class ClientAuth
 {
     public abstract ValueTask ApplyAsync(HttpRequestMessage request, CancellationToken cancellationToken);

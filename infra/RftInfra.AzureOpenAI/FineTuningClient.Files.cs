@@ -120,7 +120,7 @@ public sealed partial class FineTuningClient
         }
     }
 
-    // ---- large-file Uploads API (rft-api.md §1.4)
+    // ---- large-file Uploads API (docs/service.md §1.4)
 
     public Task<UploadObject> CreateUploadAsync(
         string filename, long bytes, string purpose = "fine-tune", string mimeType = "application/jsonl",

@@ -15,7 +15,7 @@ using Polly.Timeout;
 namespace RftInfra.AzureOpenAI;
 
 /// <summary>
-/// Azure OpenAI fine-tuning for RFT: files (multipart and large-file uploads), jobs, graders (rft-api.md §1).
+/// Azure OpenAI fine-tuning for RFT: files (multipart and large-file uploads), jobs, graders (docs/service.md §1).
 /// Immutable and thread-safe (Azure SDK client shape); every call has a timeout and retries through
 /// <see cref="ServiceRetry"/>; every failure is one <see cref="RftServiceException"/> naming the call, the resource,
 /// the service's code and message, and what to do. Which surface each call uses is decided in <see cref="ApiRoutes"/>.
@@ -51,13 +51,18 @@ public sealed partial class FineTuningClient
         Options = options ?? new FineTuningClientOptions();
         Endpoint = endpoint;
         _routes = new ApiRoutes(endpoint, Options.PreviewApiVersion);
-        _auth = auth ?? new TokenAuth(credential ?? new DefaultAzureCredential(), Options.TokenScope, Options.TimeProvider);
+        var scope = Options.TokenScope
+            ?? (_routes.IsFoundryProject ? FineTuningClientOptions.FoundryProjectTokenScope : FineTuningClientOptions.DefaultTokenScope);
+        _auth = auth ?? new TokenAuth(credential ?? new DefaultAzureCredential(), scope, Options.TimeProvider);
         _retry = new ServiceRetry(Options.Retry, Options.TimeProvider, r => RetryObserver?.Invoke(r));
         _logger = Options.Logger;
         _http = new HttpClient(Options.Transport ?? SharedHandler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
     public Uri Endpoint { get; }
+
+    /// <summary>True when <see cref="Endpoint"/> is a Foundry project (<c>…/api/projects/{project}</c>, docs/foundry.md).</summary>
+    public bool IsFoundryProject => _routes.IsFoundryProject;
 
     public FineTuningClientOptions Options { get; }
 
@@ -72,7 +77,7 @@ public sealed partial class FineTuningClient
 
     /// <summary>
     /// Creates an RFT job. Never retried once the request may have reached the service (a create is not
-    /// idempotent, rft-api.md §9.1): such failures carry <see cref="RftServiceException.MayHaveBeenApplied"/>.
+    /// idempotent, docs/service.md §9.1): such failures carry <see cref="RftServiceException.MayHaveBeenApplied"/>.
     /// </summary>
     public Task<FineTuningJob> CreateJobAsync(CreateJobRequest request, CancellationToken cancellationToken = default)
     {

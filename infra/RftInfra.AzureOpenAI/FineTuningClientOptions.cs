@@ -9,17 +9,21 @@ namespace RftInfra.AzureOpenAI;
 /// </summary>
 public sealed class FineTuningClientOptions
 {
-    /// <summary>Entra ID scope of the bearer token (rft-api.md §1.2: the v1 spec's scope, accepted by all Azure AI endpoints).</summary>
+    /// <summary>Entra ID scope of the bearer token (docs/service.md §1.2: the v1 spec's scope, accepted by all Azure AI endpoints).</summary>
     public const string DefaultTokenScope = "https://cognitiveservices.azure.com/.default";
 
-    /// <summary>The dated surface used only where rft-api.md says a field or call exists only there (see <see cref="ApiRoutes"/>).</summary>
+    /// <summary>The scope the Foundry SDKs ask for on a project endpoint (docs/foundry.md).</summary>
+    public const string FoundryProjectTokenScope = "https://ai.azure.com/.default";
+
+    /// <summary>The dated surface used only where docs/service.md says a field or call exists only there (see <see cref="ApiRoutes"/>).</summary>
     public const string DefaultPreviewApiVersion = "2025-04-01-preview";
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     public RetrySettings Retry { get; init; } = new();
 
-    public string TokenScope { get; init; } = DefaultTokenScope;
+    /// <summary>Null: <see cref="FoundryProjectTokenScope"/> for a Foundry project endpoint, else <see cref="DefaultTokenScope"/>.</summary>
+    public string? TokenScope { get; init; }
 
     public string PreviewApiVersion { get; init; } = DefaultPreviewApiVersion;
 

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace RftInfra.AzureOpenAI;
 
 /// <summary>
-/// The kit's view of a job's state (rft-api.md §2.6): pending, running, paused, cancelling, succeeded, failed,
+/// The kit's view of a job's state (docs/service.md §2.6): pending, running, paused, cancelling, succeeded, failed,
 /// cancelled. Extensible like openai-dotnet's FineTuningStatus: a status the kit does not know is kept as its own
 /// state (lower-cased), never thrown on.
 /// </summary>

@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 
 namespace RftInfra.AzureOpenAI;
 
-// The service's JSON shapes (rft-api.md §1.3-§2.9), as the kit reads and writes them with System.Text.Json.
+// The service's JSON shapes (docs/service.md §1.3-§2.9), as the kit reads and writes them with System.Text.Json.
 // `required` members are the ones the kit cannot work without: a missing one is a clear error, not a null.
 
 /// <summary>The serializer settings of every payload, built in one place.</summary>

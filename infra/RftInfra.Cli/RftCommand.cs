@@ -34,15 +34,15 @@ public static class RftCommand
         var root = Create(io);
         var config = new InvocationConfiguration { Output = io.Out, Error = io.Error };
         var parseResult = root.Parse(args);
-        if (parseResult.Errors.Count > 0)
+        // Usage errors exit 2 (ExitCodes.UsageOrIo; System.CommandLine's default would be 1, the findings code), in
+        // our words: an unknown command or option names the closest known one.
+        if (UsageErrors.Find(parseResult) is { Count: > 0 } usage)
         {
-            // Usage errors exit 2 (ExitCodes.UsageOrIo); System.CommandLine's default would be 1, the findings code.
-            foreach (var error in parseResult.Errors)
+            foreach (var line in usage)
             {
-                io.Error.WriteLine($"rft: {error.Message}");
+                io.Error.WriteLine(line);
             }
 
-            io.Error.WriteLine("Run 'rft --help' for usage.");
             return ExitCodes.UsageOrIo;
         }
 

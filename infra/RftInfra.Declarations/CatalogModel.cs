@@ -45,6 +45,11 @@ public sealed record CatalogModel(
 {
     public static readonly IReadOnlyList<string> Statuses = ["ga", "gated", "preview"];
 
+    /// <summary>The names of <see cref="CatalogEndpointKinds"/> as the Foundry-project code uses them.</summary>
+    public const string AzureOpenAIEndpoint = CatalogEndpointKinds.AzureOpenAI;
+
+    public const string FoundryProjectEndpoint = CatalogEndpointKinds.FoundryProject;
+
     public string EndpointKind { get; init; } = CatalogEndpointKinds.AzureOpenAI;
 
     public string Grader { get; init; } = CatalogGraderKinds.BuiltIn;

@@ -17,7 +17,7 @@ public enum HyperparameterKind
 }
 
 /// <summary>
-/// One RFT hyperparameter (rft-api.md §2.3), written once: the job file's field shape, the schema in
+/// One RFT hyperparameter (docs/service.md §2.3), written once: the job file's field shape, the schema in
 /// schemas/job.schema.json, the validator's range check (RFT208), the emulator's 400 and the request body's
 /// <c>method.reinforcement.hyperparameters</c> are all derived from it. <see cref="RangeSource"/> says where the
 /// bounds come from, so a changed service page is a one-line change here.
@@ -106,7 +106,7 @@ public static class Hyperparameters
     /// <summary>The most epochs a reinforcement fine-tuning job takes (the service enforces it; the catalog's pages do not say).</summary>
     public const int MaxEpochs = 50;
 
-    private const string LearnMay2025 = "Learn RFT page, May 2025 (rft-api.md §2.3; unconfirmed today)";
+    private const string LearnMay2025 = "Learn RFT page, May 2025 (docs/service.md §2.3; unconfirmed today)";
 
     public static readonly IReadOnlyList<Hyperparameter> All =
     [

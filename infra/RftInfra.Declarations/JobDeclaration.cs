@@ -156,7 +156,7 @@ public static class JobShape
         [
             new("type", FieldKind.String, Required: true, Values: ResponseFormatTypes),
             new("json_schema", FieldKind.Object, Fields: JsonSchemaSettings),
-            // Learn's RFT page shows the flattened shape {type, name, strict, schema} (rft-api.md §2.2).
+            // Learn's RFT page shows the flattened shape {type, name, strict, schema} (docs/service.md §2.2).
             new("name", FieldKind.String, Description: "Flattened shape (Learn's RFT page): name at this level."),
             new("strict", FieldKind.Boolean),
             new("schema", FieldKind.Object),

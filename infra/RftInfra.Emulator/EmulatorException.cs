@@ -33,7 +33,7 @@ public sealed class EmulatorException(int status, string code, string message, s
 
 /// <summary>
 /// The errors the emulator answers with, one factory per case. Codes and messages follow what the service is
-/// known to send (rft-api.md, public issue reports); where the real text is not known the code is our best guess
+/// known to send (docs/service.md, public issue reports); where the real text is not known the code is our best guess
 /// in the service's camelCase style, and the message says what to fix.
 /// </summary>
 public static class EmulatorErrors

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace RftInfra.Emulator;
 
-/// <summary>The service's JSON shapes for the emulator's records (rft-api.md §1.3, §1.4, §2.5, §2.8, §2.9).</summary>
+/// <summary>The service's JSON shapes for the emulator's records (docs/service.md §1.3, §1.4, §2.5, §2.8, §2.9).</summary>
 internal static class EmulatorJson
 {
     public static long Unix(DateTimeOffset at) => at.ToUnixTimeSeconds();

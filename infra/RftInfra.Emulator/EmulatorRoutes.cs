@@ -9,12 +9,12 @@ using Microsoft.AspNetCore.Http;
 namespace RftInfra.Emulator;
 
 /// <summary>
-/// The routes of rft-api.md §1 as minimal APIs: <c>/openai/v1/…</c>, the dated <c>/openai/…?api-version=</c>
+/// The routes of docs/service.md §1 as minimal APIs: <c>/openai/v1/…</c>, the dated <c>/openai/…?api-version=</c>
 /// surface (uploads, jobs with trainingType, job DELETE), graders, chat completions for model graders and embeddings for cosine.
 /// </summary>
 internal static partial class EmulatorRoutes
 {
-    /// <summary>The dated version that has RFT, uploads, trainingType and job DELETE (rft-api.md §1.1).</summary>
+    /// <summary>The dated version that has RFT, uploads, trainingType and job DELETE (docs/service.md §1.1).</summary>
     public const string FineTuningApiVersion = "2025-04-01-preview";
 
     /// <summary>A route handler; plain delegates over HttpContext keep start-up cheap (no per-route code generation).</summary>
@@ -24,10 +24,17 @@ internal static partial class EmulatorRoutes
     {
         MapFiles(app, "/openai/v1", V1, store, options);
         MapFiles(app, "/openai", Dated, store, options);
-        MapUploads(app, store);
+        MapUploads(app, "/openai", Dated, store);
+        // A project endpoint has no dated surface: its uploads and job DELETE are on its v1 surface (FoundryProjectPaths).
+        MapUploads(app, "/openai/v1", ProjectOnly, store);
         MapJobs(app, "/openai/v1", V1, store, ApiSurface.V1);
         MapJobs(app, "/openai", Dated, store, ApiSurface.Dated);
         app.MapDelete("/openai/fine_tuning/jobs/{id}", Dated(context =>
+        {
+            store.DeleteJob(Id(context));
+            return Task.FromResult(Results.NoContent());
+        }));
+        app.MapDelete("/openai/v1/fine_tuning/jobs/{id}", ProjectOnly(context =>
         {
             store.DeleteJob(Id(context));
             return Task.FromResult(Results.NoContent());
@@ -74,6 +81,10 @@ internal static partial class EmulatorRoutes
         RequireApiVersion(context.Request, FineTuningApiVersion);
         return handler(context);
     });
+
+    /// <summary>A v1 route that only a Foundry project path reaches; on an account's v1 surface it does not exist.</summary>
+    private static RequestDelegate ProjectOnly(Handler handler) => Run(context =>
+        FoundryProjectPaths.IsProjectRequest(context) ? handler(context) : throw EmulatorErrors.RouteNotFound());
 
     private static string Id(HttpContext context) => (string)context.Request.RouteValues["id"]!;
 
@@ -148,12 +159,12 @@ internal static partial class EmulatorRoutes
         }));
     }
 
-    private static void MapUploads(WebApplication app, EmulatorStore store)
+    private static void MapUploads(WebApplication app, string prefix, Func<Handler, RequestDelegate> surface, EmulatorStore store)
     {
-        app.MapPost("/openai/uploads", Dated(async context =>
+        app.MapPost(prefix + "/uploads", surface(async context =>
             Json(EmulatorJson.Upload(store.CreateUpload(await ReadJsonObject(context.Request)), null))));
 
-        app.MapPost("/openai/uploads/{id}/parts", Dated(async context =>
+        app.MapPost(prefix + "/uploads/{id}/parts", surface(async context =>
         {
             if (!context.Request.HasFormContentType)
             {
@@ -168,13 +179,13 @@ internal static partial class EmulatorRoutes
             return Json(EmulatorJson.UploadPart(upload, part));
         }));
 
-        app.MapPost("/openai/uploads/{id}/complete", Dated(async context =>
+        app.MapPost(prefix + "/uploads/{id}/complete", surface(async context =>
         {
             var upload = store.CompleteUpload(Id(context), await ReadJsonObject(context.Request));
             return Json(EmulatorJson.Upload(upload, store.GetFile(upload.FileId!)));
         }));
 
-        app.MapPost("/openai/uploads/{id}/cancel", Dated(context =>
+        app.MapPost(prefix + "/uploads/{id}/cancel", surface(context =>
             Done(Json(EmulatorJson.Upload(store.CancelUpload(Id(context)), null)))));
     }
 
@@ -190,7 +201,7 @@ internal static partial class EmulatorRoutes
                 return Json(EmulatorJson.Job(job));
             }
 
-            // The dated surface answers 201 with a Location header (rft-api.md §1.5).
+            // The dated surface answers 201 with a Location header (docs/service.md §1.5).
             context.Response.Headers.Location =
                 $"/openai/fine_tuning/jobs/{job.Id}?api-version={context.Request.Query["api-version"]}";
             return Json(EmulatorJson.Job(job), StatusCodes.Status201Created);

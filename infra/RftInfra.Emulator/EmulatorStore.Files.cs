@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 
 namespace RftInfra.Emulator;
 
-/// <summary>The files API: upload, import check, quota, list, content and delete (rft-api.md §1).</summary>
+/// <summary>The files API: upload, import check, quota, list, content and delete (docs/service.md §1).</summary>
 internal sealed partial class EmulatorStore
 {
     private static readonly HashSet<string> Purposes =
@@ -65,7 +65,7 @@ internal sealed partial class EmulatorStore
         return file;
     }
 
-    /// <summary>The resource's file quota (rft-api.md §1.3): a number of files and a total size, every purpose counted.</summary>
+    /// <summary>The resource's file quota (docs/service.md §1.3): a number of files and a total size, every purpose counted.</summary>
     private void CheckFileQuota(long bytes)
     {
         if (_state.Files.Count >= _options.MaxFiles)

@@ -238,7 +238,7 @@ internal sealed partial class EmulatorStore
         return (train, valid);
     }
 
-    /// <summary>Azure's naming: <c>{base-version}.ft-{job hex}</c>, with <c>-{suffix}</c> when given (rft-api.md §2.7).</summary>
+    /// <summary>Azure's naming: <c>{base-version}.ft-{job hex}</c>, with <c>-{suffix}</c> when given (docs/service.md §2.7).</summary>
     internal static string FineTunedModelName(JobRecord job)
     {
         var baseModel = JobRequestChecks.TrainableModel(job.Model)?.Id ?? job.Model.Split(".ft-")[0];

@@ -7,7 +7,7 @@ namespace RftInfra.Emulator;
 
 /// <summary>
 /// <c>POST …/graders/run</c>: grades one model sample with the kit's <see cref="GraderEngine"/> and answers in the
-/// service's shape <c>{reward, metadata, sub_rewards, model_grader_token_usage_per_model}</c> (rft-api.md §1.6).
+/// service's shape <c>{reward, metadata, sub_rewards, model_grader_token_usage_per_model}</c> (docs/service.md §1.6).
 /// Model graders are answered by the <see cref="EmulatedGraderModel"/>; python graders run in a local python3.
 /// </summary>
 internal static class GraderRun

@@ -8,7 +8,7 @@ using RftInfra.Diagnostics;
 namespace RftInfra.Emulator;
 
 /// <summary>
-/// The grader checks the service makes before accepting a grader (rft-api.md §3): type, required fields, enum
+/// The grader checks the service makes before accepting a grader (docs/service.md §3): type, required fields, enum
 /// values, nesting. A failure is a 400 whose <c>param</c> is the path of the bad field.
 /// </summary>
 internal static class GraderShapeChecks

@@ -18,7 +18,7 @@ internal sealed record JobRequest(
     JsonNode? TrainingType);
 
 /// <summary>
-/// The checks the service makes on a create-job body (rft-api.md §2), answered as the service does: a 400 naming
+/// The checks the service makes on a create-job body (docs/service.md §2), answered as the service does: a 400 naming
 /// the parameter. File existence and readiness are checked by the store, which owns the files.
 /// </summary>
 internal static class JobRequestChecks
@@ -38,7 +38,7 @@ internal static class JobRequestChecks
         var trainingType = body["trainingType"];
         if (surface == ApiSurface.Dated && requireTrainingType && trainingType is null)
         {
-            // The service's real (misleading) answer when trainingType is missing (rft-api.md §8, litellm #24687).
+            // The service's real (misleading) answer when trainingType is missing (docs/service.md §8, litellm #24687).
             throw EmulatorErrors.BaseModelNotSupported(model);
         }
 
@@ -128,7 +128,7 @@ internal static class JobRequestChecks
 
         if (type == "json_schema")
         {
-            // The chat-completions shape nests the schema; Learn shows it flattened (rft-api.md §2.2): take both.
+            // The chat-completions shape nests the schema; Learn shows it flattened (docs/service.md §2.2): take both.
             var schema = formatObject["json_schema"] as JsonObject ?? formatObject;
             if (schema["schema"] is not JsonObject || String(schema, "name", Param + ".json_schema.name") is null)
             {

@@ -18,7 +18,7 @@ public sealed record EmulatorRequest(string Method, string Path, int Status, Fau
 
 /// <summary>
 /// A local emulator of the Azure OpenAI fine-tuning API: a real Kestrel server on 127.0.0.1 with the routes of
-/// rft-api.md, the service's JSON shapes and errors, simulated job progression and fault injection. For tests
+/// docs/service.md, the service's JSON shapes and errors, simulated job progression and fault injection. For tests
 /// (port 0) and for rehearsing a pipeline offline (<c>rft emulator</c>).
 /// </summary>
 public sealed class RftEmulator : IAsyncDisposable
@@ -107,8 +107,11 @@ public sealed class RftEmulator : IAsyncDisposable
         app.Use(RecordRequest);
         app.Use(InjectFaults);
         app.Use(HandleErrors);
+        app.Use(FoundryProjectPaths.Rewrite);
         app.Use(Authenticate);
         app.Use(LimitBody);
+        // Routing after the rewrite, so a Foundry project path is matched as the v1 route it is served by.
+        app.UseRouting();
         EmulatorRoutes.Map(app, store, _options);
 
         await app.StartAsync(cancellationToken);
@@ -143,7 +146,8 @@ public sealed class RftEmulator : IAsyncDisposable
         var path = request.Path.Value ?? "";
         var limit = !HttpMethods.IsPost(request.Method) && !HttpMethods.IsPut(request.Method) ? _options.MaxJsonBodyBytes
             : path.EndsWith("/files", StringComparison.Ordinal) ? _options.MaxFileBytes + MultipartSlackBytes
-            : path.StartsWith("/openai/uploads/", StringComparison.Ordinal) && path.EndsWith("/parts", StringComparison.Ordinal)
+            : (path.StartsWith("/openai/uploads/", StringComparison.Ordinal) || path.StartsWith("/openai/v1/uploads/", StringComparison.Ordinal))
+                && path.EndsWith("/parts", StringComparison.Ordinal)
                 ? MaxPartBytes + MultipartSlackBytes
             : _options.MaxJsonBodyBytes;
         context.Items[typeof(IHttpMaxRequestBodySizeFeature)] = limit;
@@ -187,6 +191,8 @@ public sealed class RftEmulator : IAsyncDisposable
     /// </summary>
     private sealed class RequestRecord(RftEmulator emulator, HttpContext context)
     {
+        // The path as sent (a Foundry project path is rewritten to its v1 route before routing).
+        private readonly string _path = context.Request.Path.Value ?? "";
         private int _written;
 
         public static void WriteNow(HttpContext context, int status) =>
@@ -198,7 +204,7 @@ public sealed class RftEmulator : IAsyncDisposable
             {
                 context.Items.TryGetValue(typeof(FaultRule), out var fault);
                 emulator._requests.Enqueue(new EmulatorRequest(
-                    context.Request.Method, context.Request.Path.Value ?? "", status, (fault as FaultRule)?.Fault));
+                    context.Request.Method, _path, status, (fault as FaultRule)?.Fault));
             }
         }
     }

@@ -131,7 +131,7 @@ public static class PreviewDigestReader
             // A duplicate key comes without a position: say none rather than "line 0".
             var where = e.LineNumber is null ? "" : $" at line {line}, byte {(e.BytePositionInLine ?? 0) + 1}";
             throw new PreviewFormatException(
-                $"not valid JSON{where}: {FirstSentence(e.Message)} " +
+                $"not valid JSON{where}: {Json.JsonSyntaxMessage.From(e)}. " +
                 "Pass the output of `pulumi preview --json` (stdout only; progress and errors go to stderr).", line);
         }
 
@@ -227,10 +227,4 @@ public static class PreviewDigestReader
         JsonObject => "an object",
         _ => $"a {node.GetValueKind().ToString().ToLowerInvariant()}",
     };
-
-    private static string FirstSentence(string message)
-    {
-        var end = message.IndexOf(". ", StringComparison.Ordinal);
-        return end < 0 ? message : message[..(end + 1)];
-    }
 }

@@ -103,7 +103,7 @@ public static partial class PreviewSummaryWriter
         var text = $"{Verb(c.Kind)} `{Code(c.Name)}`";
         if (role is not null)
         {
-            text += $": role `{Code(ArmName(role))}`";
+            text += $": role `{Code(Stacks.AzureRoleNames.Of(ArmName(role)))}`";
         }
 
         if (principal is not null)

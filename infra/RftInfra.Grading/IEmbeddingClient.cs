@@ -14,6 +14,6 @@ public interface IEmbeddingClient
 /// <summary>The embeddings model (mapped to a deployment by the client's configuration) and the texts to embed.</summary>
 public sealed record EmbeddingRequest(string Model, IReadOnlyList<string> Inputs)
 {
-    /// <summary>The model the service's cosine uses (rft-api.md §0, §3.2).</summary>
+    /// <summary>The model the service's cosine uses (docs/service.md §0, §3.2).</summary>
     public const string CosineModel = "text-embedding-3-large";
 }

@@ -17,7 +17,7 @@ public static class GraderDiagnostics
     public static readonly DiagnosticDescriptor UnknownFieldDescriptor = new("RFT102", Error,
         "Unknown or misspelt grader field", "Remove the field or correct its spelling; the service rejects unknown fields.");
     public static readonly DiagnosticDescriptor MissingFieldDescriptor = new("RFT103", Error,
-        "Required grader field missing", "Add the field; see rft-api.md §3.2 for each type's required fields.");
+        "Required grader field missing", "Add the field; see docs/service.md §3.2 for each type's required fields.");
     public static readonly DiagnosticDescriptor WrongTypeDescriptor = new("RFT104", Error,
         "Grader field has the wrong JSON type", "Give the field the expected type.");
     public static readonly DiagnosticDescriptor InvalidOperationDescriptor = new("RFT105", Error,
@@ -43,7 +43,7 @@ public static class GraderDiagnostics
     public static readonly DiagnosticDescriptor TemplateNamespaceDescriptor = new("RFT115", Error,
         "Template uses an unknown namespace", "Use item (the dataset row) or sample (the model output).");
     public static readonly DiagnosticDescriptor TemplateSpacesDescriptor = new("RFT116", Warning,
-        "Spaces inside {{ }}", "Remove the spaces: sources disagree whether the service substitutes '{{ item.x }}' (rft-api.md §3.1).");
+        "Spaces inside {{ }}", "Remove the spaces: sources disagree whether the service substitutes '{{ item.x }}' (docs/service.md §3.1).");
     public static readonly DiagnosticDescriptor LabelModelTopLevelDescriptor = new("RFT117", Error,
         "label_model cannot be an RFT grader", "Use score_model (a numeric score) instead; label_model is not accepted for RFT jobs.");
     public static readonly DiagnosticDescriptor EndpointPreviewDescriptor = new("RFT118", Warning,

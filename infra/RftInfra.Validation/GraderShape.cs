@@ -5,11 +5,11 @@ using RftInfra.Diagnostics;
 
 namespace RftInfra.Validation;
 
-/// <summary>One grader type: its fields (rft-api.md §3.2) and what it does (the schema's description).</summary>
+/// <summary>One grader type: its fields (docs/service.md §3.2) and what it does (the schema's description).</summary>
 public sealed record GraderTypeSpec(string Type, string Description, IReadOnlyList<FieldSpec> Fields);
 
 /// <summary>
-/// The fields each grader type takes (rft-api.md §3.2), written once: <see cref="GraderChecker"/> checks them, the
+/// The fields each grader type takes (docs/service.md §3.2), written once: <see cref="GraderChecker"/> checks them, the
 /// emulator's service checks take the enums from here, and <see cref="JsonSchemaWriter"/> writes
 /// schemas/grader.schema.json from them (docs/declarations.md).
 /// </summary>
@@ -144,7 +144,7 @@ public static class GraderShape
     public static readonly IReadOnlyList<string> MultiChildTypes =
         [GraderTypes.StringCheck, GraderTypes.TextSimilarity, GraderTypes.ScoreModel, GraderTypes.Python];
 
-    /// <summary>What the <c>sample</c> namespace holds (rft-api.md §3.1).</summary>
+    /// <summary>What the <c>sample</c> namespace holds (docs/service.md §3.1).</summary>
     public static readonly IReadOnlyList<string> SampleFields = ["output_text", "output_json", "output_tools", "choices", "output_audio"];
 
     /// <summary>Grader models that reason: they take reasoning_effort, not temperature/top_p.</summary>

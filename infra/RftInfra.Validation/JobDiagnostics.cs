@@ -25,7 +25,7 @@ public static class JobDiagnostics
     public static readonly DiagnosticDescriptor TrainingTypeNotAvailableDescriptor = new("RFT207", Error,
         "Training type not available for this model in this region", "Pick a region the catalog lists for this model and training type, or another training type.");
     public static readonly DiagnosticDescriptor HyperparameterDescriptor = new("RFT208", Error,
-        "Hyperparameter out of range", "Use \"auto\" or a value in the documented range (rft-api.md §2.3).");
+        "Hyperparameter out of range", "Use \"auto\" or a value in the documented range (docs/service.md §2.3).");
     public static readonly DiagnosticDescriptor ValidationFileMissingDescriptor = new("RFT209", Error,
         "RFT requires a validation file", "Add validation_file: a JSONL of held-out prompts in the same format as training_file.");
     public static readonly DiagnosticDescriptor SuffixDescriptor = new("RFT210", Error,

@@ -55,7 +55,7 @@ public static class JsonSchemaWriter
         {
             ["$schema"] = Draft,
             ["title"] = "RftInfra grader (graders/*.json|yaml)",
-            ["description"] = "Exactly the grader object Azure OpenAI reinforcement fine-tuning takes (rft-api.md §3). Checked by rft validate.",
+            ["description"] = "Exactly the grader object Azure OpenAI reinforcement fine-tuning takes (docs/service.md §3). Checked by rft validate.",
         };
         AddTypeSwitch(schema, GraderShape.Types.Select(t => t.Type).ToList());
         schema["$defs"] = defs;

@@ -94,7 +94,7 @@ public static class Promotions
         }
         else
         {
-            // Cross-region / cross-subscription deployment: the model stays in the dev account (rft-api.md §6).
+            // Cross-region / cross-subscription deployment: the model stays in the dev account (docs/service.md §6).
             model.Name = decision.ModelName;
             if (decision.SourceAccountId is { } source)
             {
@@ -123,7 +123,7 @@ public static class Promotions
     }
 
     /// <summary>
-    /// Copies the checkpoint into the prod account (preview API, rft-api.md §1.7) during `pulumi up`; a preview
+    /// Copies the checkpoint into the prod account (preview API, docs/service.md §1.7) during `pulumi up`; a preview
     /// copies nothing. Already-completed copies are detected and not repeated.
     /// </summary>
     private static Output<string> CopiedModelName(CheckpointCopyPlan copy, string modelName, RegionAccount account) =>

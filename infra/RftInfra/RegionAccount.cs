@@ -1,4 +1,4 @@
-// Pulumi.AzureNative 3.11.0 CognitiveServices.Account: the default module, Azure REST API 2024-10-01 (see RftStack.cs).
+// Pulumi.AzureNative 3.28.0 CognitiveServices.Account: the default module, Azure REST API 2025-06-01 (see RftStack.cs).
 namespace RftInfra;
 
 /// <summary>

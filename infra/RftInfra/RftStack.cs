@@ -1,12 +1,13 @@
 // Compiled against Pulumi .NET SDK 3.112.0 (StackReference(string name).GetValueAsync(string), Deployment.Instance
-// OrganizationName/ProjectName/StackName, CustomResourceOptions.DependsOn) and the Pulumi.AzureNative 3.11.0 shapes
+// OrganizationName/ProjectName/StackName, CustomResourceOptions.DependsOn) and the Pulumi.AzureNative 3.28.0 shapes
 // (Resources.ResourceGroup; CognitiveServices.Account with Inputs.AccountPropertiesArgs { CustomSubDomainName,
-// DisableLocalAuth, PublicNetworkAccess, NetworkAcls, Restore }, Inputs.IdentityArgs, Inputs.SkuArgs;
-// CognitiveServices.Deployment with Inputs.DeploymentPropertiesArgs/DeploymentModelArgs; Authorization.RoleAssignment;
-// Authorization.GetClientConfig). API version: the program uses AzureNative 3.11.0's default CognitiveServices
-// module, i.e. Azure REST API 2024-10-01 (not 2025-06-01); every property set here exists in 2024-10-01.
-// AzureNative 3.x ships no versioned modules: a property that needs a newer API means a local package
-// (`pulumi package add azure-native cognitiveservices 2025-06-01`) used explicitly, never the default drifting.
+// DisableLocalAuth, PublicNetworkAccess, NetworkAcls, Restore, AllowProjectManagement }, Inputs.IdentityArgs,
+// Inputs.SkuArgs; CognitiveServices.Project (FoundryProjects.cs); CognitiveServices.Deployment with
+// Inputs.DeploymentPropertiesArgs/DeploymentModelArgs; Authorization.RoleAssignment; Authorization.GetClientConfig).
+// API version: AzureNative 3.28.0's default CognitiveServices module, Azure REST API 2025-06-01, the first GA version
+// with accounts/projects and allowProjectManagement (3.11.0's default Account was 2024-10-01, without them).
+// AzureNative 3.x ships no versioned modules: a property that needs another API means a local package
+// (`pulumi package add azure-native cognitiveservices <version>`) used explicitly, never the default drifting.
 using System.Collections.Immutable;
 using Pulumi;
 using Pulumi.AzureNative.Authorization;
@@ -70,14 +71,21 @@ public static class RftStack
         foreach (var region in settings.Regions)
         {
             var accountName = ResourceNames.Account(settings.NamePrefix, settings.Environment, region, stackQualifiedName);
-            var account = CreateAccount(region, accountName, settings, group, tags);
+            var regionEndpoint = settings.EndpointOf(region);
+            var account = CreateAccount(region, accountName, regionEndpoint, settings, group, tags);
             accounts.Add(new RegionAccount { Region = region, Account = account });
             roleAssignments[region] = AssignRoles(region, account, settings, subscriptionId);
 
-            // The data-plane endpoint follows from the custom subdomain, so it is known even in a first preview.
-            var endpoint = $"https://{accountName}.openai.azure.com/";
+            // The data-plane endpoint follows from the custom subdomain (and the project name), so it is known even in
+            // a first preview: the account's, or the Foundry project's (docs/foundry.md).
+            var endpoint = regionEndpoint.DataPlaneEndpoint(accountName);
             var providerOptions = new CustomResourceOptions();
             providerOptions.DependsOn.Add(account);
+            if (regionEndpoint.Kind == EndpointKind.FoundryProject)
+            {
+                providerOptions.DependsOn.Add(FoundryProjects.Declare(region, regionEndpoint, account, group, tags));
+            }
+
             providers[region] = new RftProvider($"rft-{region}", new RftProviderArgs
             {
                 Endpoint = endpoint,
@@ -89,6 +97,8 @@ public static class RftStack
                 ["name"] = accountName,
                 ["endpoint"] = endpoint,
                 ["id"] = account.Id,
+                ["endpointKind"] = regionEndpoint.ConfigName,
+                ["project"] = regionEndpoint.Project,
             };
         }
 
@@ -122,13 +132,15 @@ public static class RftStack
         var accountOutputs = new Dictionary<string, object?>();
         foreach (var region in inputs.Settings.Regions)
         {
+            // A Foundry region rehearses the project path shape too: {emulator}/api/projects/{project}.
+            var regionEndpoint = inputs.Settings.EndpointOf(region).OnEmulator(rehearsal.Endpoint);
             providers[region] = new RftProvider($"rft-{region}", new RftProviderArgs
             {
-                Endpoint = endpoint,
+                Endpoint = regionEndpoint,
                 Credential = ProviderSettings.ApiKeyMode,
                 ApiKey = Output.CreateSecret(rehearsal.ApiKey),
             });
-            accountOutputs[region] = new Dictionary<string, object?> { ["name"] = "rft-emulator", ["endpoint"] = endpoint };
+            accountOutputs[region] = new Dictionary<string, object?> { ["name"] = "rft-emulator", ["endpoint"] = regionEndpoint };
         }
 
         var jobComponents = DeclareJobs(inputs, providers, new Dictionary<string, List<Resource>>());
@@ -155,8 +167,9 @@ public static class RftStack
     }
 
     private static Account CreateAccount(
-        string region, string accountName, StackSettings settings, ResourceGroup group, Dictionary<string, string> tags)
+        string region, string accountName, RegionEndpoint endpoint, StackSettings settings, ResourceGroup group, Dictionary<string, string> tags)
     {
+        var foundry = endpoint.Kind == EndpointKind.FoundryProject;
         var properties = new AccountPropertiesArgs
         {
             CustomSubDomainName = accountName,
@@ -169,10 +182,16 @@ public static class RftStack
                 IpRules = settings.Network.AllowedIps.Select(ip => new IpRuleArgs { Value = ip }).ToArray(),
             },
         };
+        if (foundry)
+        {
+            // A Foundry resource: projects need kind AIServices with project management on.
+            properties.AllowProjectManagement = true;
+        }
+
         if (settings.RestoreSoftDeleted)
         {
             // A destroyed account stays soft-deleted for 48 h and its name and subdomain stay taken; restore brings
-            // it back instead of failing with FlagMustBeSetForRestore (README: "Soft-deleted accounts").
+            // it back instead of failing with FlagMustBeSetForRestore (docs/pulumi.md: "Soft-deleted accounts").
             properties.Restore = true;
         }
 
@@ -181,7 +200,7 @@ public static class RftStack
             AccountName = accountName,
             ResourceGroupName = group.Name,
             Location = region,
-            Kind = settings.AccountKind,
+            Kind = foundry ? StackConfigParser.DefaultAccountKind : settings.AccountKind,
             Sku = new CognitiveSkuArgs { Name = AccountSku },
             Identity = new IdentityArgs { Type = ResourceIdentityType.SystemAssigned },
             Properties = properties,

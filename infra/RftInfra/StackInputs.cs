@@ -23,7 +23,6 @@ public sealed record StackInputs(StackSettings Settings, IReadOnlyList<StackJob>
         var root = Deployment.Instance.RootDirectory;
         var stack = Deployment.Instance.StackName;
 
-        IReadOnlySet<string> regions;
         RftCatalog catalog;
         try
         {
@@ -31,7 +30,6 @@ public sealed record StackInputs(StackSettings Settings, IReadOnlyList<StackJob>
             var text = CheckoutFile.ReadText(Path.Combine(root, RftCatalog.RelativePath), root, CheckoutFile.DeclarationMaxBytes, out var problem)
                 ?? throw new RunException($"{RftCatalog.RelativePath}: {problem!.Message}");
             catalog = RftCatalog.Parse(text);
-            regions = catalog.Regions.ToHashSet();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
         {
@@ -39,11 +37,12 @@ public sealed record StackInputs(StackSettings Settings, IReadOnlyList<StackJob>
         }
 
         // The checkout's catalog also resolves a region selector (rft-infra:regions naming a model's tier).
-        var parsed = StackConfigParser.Parse(stack, values, regions, catalog);
+        var parsed = StackConfigParser.Parse(stack, values, catalog.Regions.ToHashSet(), catalog);
         Report(parsed.Diagnostics);
         var settings = parsed.Settings!;
 
-        var jobs = StackJobLoader.Load(root, settings);
+        // The checkout's catalog decides which models need a Foundry project (docs/foundry.md).
+        var jobs = StackJobLoader.Load(root, settings, catalog);
         Report(jobs.Diagnostics);
         return new StackInputs(settings, jobs.Jobs, root);
     }

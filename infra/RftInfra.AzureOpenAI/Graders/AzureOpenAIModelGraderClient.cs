@@ -125,7 +125,7 @@ public sealed class AzureOpenAIModelGraderClient : IModelGraderClient
         {
             foreach (var (name, value) in sampling)
             {
-                // The grader spells it max_completions_tokens (rft-api.md §3.2); chat completions takes max_completion_tokens.
+                // The grader spells it max_completions_tokens (docs/service.md §3.2); chat completions takes max_completion_tokens.
                 var key = name == "max_completions_tokens" ? "max_completion_tokens" : name;
                 body[key] = value?.DeepClone();
             }

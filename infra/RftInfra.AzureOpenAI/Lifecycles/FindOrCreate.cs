@@ -5,7 +5,7 @@ using RftInfra.AzureOpenAI;
 namespace RftInfra.Lifecycles;
 
 /// <summary>
-/// Idempotent create over a service without idempotency keys (rft-api.md §9.1): each try first looks for the
+/// Idempotent create over a service without idempotency keys (docs/service.md §9.1): each try first looks for the
 /// object by its hash (content hash of a file, spec hash of a job) and adopts it; only when none exists does it
 /// create. A create whose answer was lost (<see cref="RftServiceException.MayHaveBeenApplied"/>) is tried again
 /// by Polly, and the next try's look finds the object if the service did make it, so an interrupted or retried

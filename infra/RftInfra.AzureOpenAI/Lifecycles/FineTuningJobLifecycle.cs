@@ -6,7 +6,7 @@ using RftInfra.Graders;
 namespace RftInfra.Lifecycles;
 
 /// <summary>
-/// rft:index:FineTuningJob (DESIGN.md resources table). Inputs: model, trainingFileId, validationFileId,
+/// rft:index:FineTuningJob (docs/pulumi.md, resources). Inputs: model, trainingFileId, validationFileId,
 /// trainingFileHash, validationFileHash (optional: content hashes, preferred over ids in the spec), grader (object),
 /// responseFormat, hyperparameters, trainingType, seed, suffix, metadata; for Check only: sourceFile (the declaration's
 /// path, for messages), declaration (the job declaration object as written, for the full `rft validate` job checks)
@@ -226,7 +226,7 @@ public sealed class FineTuningJobLifecycle(FineTuningClient client) : IResourceL
         _ => replace ? PropertyChangeKind.UpdateReplace : PropertyChangeKind.Update,
     };
 
-    /// <summary>The newest metrics event's rewards (rft-api.md §2.8: flat or under <c>scores</c>, OpenAI or Azure names).</summary>
+    /// <summary>The newest metrics event's rewards (docs/service.md §2.8: flat or under <c>scores</c>, OpenAI or Azure names).</summary>
     private async Task<JobMetrics?> LatestMetricsAsync(string jobId, CancellationToken cancellationToken)
     {
         var page = await client.ListJobEventsAsync(jobId, limit: 100, cancellationToken: cancellationToken).ConfigureAwait(false);

@@ -15,7 +15,7 @@ public sealed class GraderLifecycle(FineTuningClient client) : IResourceLifecycl
 {
     public const string Token = "rft:index:Grader";
 
-    /// <summary>The grader types graders/validate accepts (rft-api.md §1.6: no label_model; endpoint is private preview).</summary>
+    /// <summary>The grader types graders/validate accepts (docs/service.md §1.6: no label_model; endpoint is private preview).</summary>
     private static readonly HashSet<string> ServiceValidatedTypes =
         [GraderTypes.StringCheck, GraderTypes.TextSimilarity, GraderTypes.Python, GraderTypes.ScoreModel, GraderTypes.Multi];
 

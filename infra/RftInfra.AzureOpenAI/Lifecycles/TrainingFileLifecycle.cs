@@ -8,7 +8,7 @@ using RftInfra.Files;
 namespace RftInfra.Lifecycles;
 
 /// <summary>
-/// rft:index:TrainingFile — a JSONL file uploaded once per content hash (DESIGN.md resources table).
+/// rft:index:TrainingFile — a JSONL file uploaded once per content hash (docs/pulumi.md, resources).
 /// Inputs: <c>source</c> (local path, required), <c>purpose</c> (default fine-tune); Check adds <c>contentHash</c>.
 /// Outputs: fileId, contentHash, filename, bytes, status, purpose, source. The id is the service's file id.
 /// The content hash is part of the uploaded file name (<c>name.sha256-HASH.jsonl</c>), so an existing upload is

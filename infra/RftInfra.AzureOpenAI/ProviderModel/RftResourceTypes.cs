@@ -33,7 +33,7 @@ public sealed record ResourceTypeDescription(
 /// <summary>
 /// The three resource types of the <c>rft</c> provider and the provider's own configuration: the single
 /// description the provider's GetSchema, the program's resource classes and the lifecycles' property bags follow
-/// (DESIGN.md, "Resources the kit declares").
+/// (docs/pulumi.md, resources).
 /// </summary>
 public static class RftResourceTypes
 {
@@ -44,7 +44,9 @@ public static class RftResourceTypes
 
     public static readonly IReadOnlyList<PropertyDescription> ProviderConfig =
     [
-        new("endpoint", PropertyKind.String, "Azure OpenAI account endpoint, e.g. https://{account}.openai.azure.com/.", Required: true),
+        new("endpoint", PropertyKind.String,
+            "Azure OpenAI account endpoint, e.g. https://{account}.openai.azure.com/, or a Foundry project endpoint, https://{resource}.services.ai.azure.com/api/projects/{project} (docs/foundry.md).",
+            Required: true),
         new("credential", PropertyKind.String, "How to authenticate: \"entra\" (default, Azure.Identity DefaultAzureCredential) or \"apikey\"."),
         new("apiKey", PropertyKind.String, "API key when credential is \"apikey\". Kept secret.", Secret: true),
     ];

@@ -16,7 +16,7 @@ public static class EmulatorCommand
         var apiKey = new Option<string?>("--api-key") { Description = "Key callers must send (api-key header or Bearer). Default: rft-emulator-key." };
         var pace = new Option<double>("--pace") { Description = "Seconds per simulated phase and training step, 0 to 3600.", DefaultValueFactory = _ => 2 }
             .InRange(0, OptionRanges.PaceMaxSeconds, minInclusive: true, "a number of seconds");
-        var faults = new Option<string?>("--faults") { Description = "JSON fault rules file: {\"rules\":[…]} (see README)." };
+        var faults = new Option<string?>("--faults") { Description = "JSON fault rules file: {\"rules\":[…]} (docs/emulator.md; an example: samples/emulator/faults.json)." };
         var anyToken = new Option<bool>("--accept-any-token") { Description = "Accept any bearer token (for DefaultAzureCredential users)." };
         var allowPython = new Option<bool>("--allow-python-graders")
         {

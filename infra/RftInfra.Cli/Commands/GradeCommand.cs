@@ -172,11 +172,8 @@ public static class GradeCommand
         }
         else
         {
-            foreach (var diagnostic in report.Diagnostics)
-            {
-                io.Out.WriteLine(diagnostic.ToString());
-            }
-
+            // The layout of `rft validate`: grouped by file, the fix under each finding.
+            ValidationOutput.WriteFindings(io.Out, report.Diagnostics, io.IsTerminal);
             io.Out.WriteLine($"grader tests: {report.Passed} passed, {report.Failed} failed, {report.NotScored} not run offline.");
         }
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using RftInfra.Files;
+using RftInfra.Json;
 using RftInfra.Promotion;
 using RftInfra.Text;
 using RftInfra.Validation;
@@ -19,14 +20,18 @@ public static class PromotePlanCommand
 {
     public sealed record Arguments(string StackFile, string DevOutputs);
 
+    private const string StackFileOption = "--stack-file";
+    private const string DevOutputsOption = "--dev-outputs";
+    private const string Doc = "docs/gitops.md";
+
     public static Command Create(IOContext io)
     {
-        var stackFile = new Option<string>("--stack-file")
+        var stackFile = new Option<string>(StackFileOption)
         {
             Description = "The prod stack file holding rft-infra:promotions.",
             DefaultValueFactory = _ => "Pulumi.prod.yaml",
         };
-        var devOutputs = new Option<string>("--dev-outputs")
+        var devOutputs = new Option<string>(DevOutputsOption)
         {
             Description = "The dev stack's outputs: `pulumi stack output --json --show-secrets=false --stack dev > dev-outputs.json`.",
             Required = true,
@@ -45,13 +50,15 @@ public static class PromotePlanCommand
         // Both files are read through the checked reader: regular files only, size-capped, strict UTF-8.
         if (CheckoutFile.ReadText(args.StackFile, root: null, CheckoutFile.DeclarationMaxBytes, out var stackProblem) is not { } stackText)
         {
-            await io.Error.WriteLineAsync(DeclarationDiagnostics.FileRefused(args.StackFile, stackProblem!).ToString());
+            await io.Error.WriteLineAsync(Refused(StackFileOption, args.StackFile, stackProblem!,
+                "pass the prod stack file that holds rft-infra:promotions, e.g. --stack-file Pulumi.prod.yaml"));
             return ExitCodes.UsageOrIo;
         }
 
         if (CheckoutFile.ReadText(args.DevOutputs, root: null, CheckoutFile.GeneratedInputMaxBytes, out var outputsProblem) is not { } outputsText)
         {
-            await io.Error.WriteLineAsync(DeclarationDiagnostics.FileRefused(args.DevOutputs, outputsProblem!).ToString());
+            await io.Error.WriteLineAsync(Refused(DevOutputsOption, args.DevOutputs, outputsProblem!,
+                "write it with `pulumi stack output --stack dev --json > dev-outputs.json` (samples/gitops/dev-outputs.json is an example)"));
             return ExitCodes.UsageOrIo;
         }
 
@@ -71,9 +78,17 @@ public static class PromotePlanCommand
         {
             devJobs = DevStackOutputs.FromStackOutputs(JsonNode.Parse(outputsText, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }));
         }
-        catch (Exception e) when (e is JsonException or FormatException)
+        catch (JsonException e)
         {
-            await io.Error.WriteLineAsync($"{args.DevOutputs}: error: {e.Message}");
+            var where = e.LineNumber is { } line ? $" at line {line + 1}, byte {(e.BytePositionInLine ?? 0) + 1}" : "";
+            await io.Error.WriteLineAsync(TerminalText.Escape(
+                $"{DevOutputsOption} {args.DevOutputs}: error: not valid JSON{where}: {JsonSyntaxMessage.From(e)}. " +
+                "Pass the output of `pulumi stack output --stack dev --json`."));
+            return ExitCodes.UsageOrIo;
+        }
+        catch (FormatException e)
+        {
+            await io.Error.WriteLineAsync(TerminalText.Escape($"{DevOutputsOption} {args.DevOutputs}: error: {e.Message}"));
             return ExitCodes.UsageOrIo;
         }
 
@@ -101,4 +116,10 @@ public static class PromotePlanCommand
 
         return decisions.Any(d => d is RefusedPromotion) ? ExitCodes.Failed : ExitCodes.Success;
     }
+
+    /// <summary>A file that cannot be read, named with the option that gave it; a missing file says how to make it.</summary>
+    private static string Refused(string option, string path, FileProblem problem, string missingFix) =>
+        TerminalText.Escape(problem.Kind == FileRefusal.Missing
+            ? $"{option} {path}: error: the file does not exist. Fix: {missingFix} ({Doc})."
+            : $"{option} {DeclarationDiagnostics.FileRefused(path, problem)}");
 }

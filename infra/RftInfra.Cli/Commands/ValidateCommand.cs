@@ -54,7 +54,7 @@ public static class ValidateCommand
     {
         if (!Formats.Contains(arguments.Format))
         {
-            io.Error.WriteLine($"rft validate: unknown format '{arguments.Format}'; use text, json or sarif.");
+            io.Error.WriteLine($"rft validate: unknown format '{RftInfra.Text.TerminalText.Escape(arguments.Format)}'; use text, json or sarif.");
             return ExitCodes.UsageOrIo;
         }
 

@@ -28,20 +28,41 @@ public static class ValidationOutput
     /// </summary>
     public static void WriteText(TextWriter output, ValidationResult result, bool color, string? stopCommandsToken = null)
     {
-        string Paint(string text, string code) => color ? $"\u001b[{code}m{text}\u001b[0m" : text;
-
         if (stopCommandsToken is not null)
         {
             output.WriteLine($"::stop-commands::{stopCommandsToken}");
         }
 
-        foreach (var group in result.Diagnostics.GroupBy(d => d.File))
+        WriteFindings(output, result.Diagnostics, color);
+        var errors = result.Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error);
+        var warnings = result.Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Warning);
+        var notes = result.Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Info);
+        var checkedText = $"{Plural(result.JobCount, "job")}, {Plural(result.GraderCount, "grader")} checked";
+        var notesText = notes == 0 ? "" : $" ({Plural(notes, "note")})";
+        output.WriteLine(errors + warnings == 0
+            ? $"{checkedText}: no problems found{notesText}."
+            : $"{checkedText}: {Plural(errors, "error")}, {Plural(warnings, "warning")}{notesText}.");
+        if (stopCommandsToken is not null)
+        {
+            output.WriteLine($"::{stopCommandsToken}::");
+        }
+    }
+
+    /// <summary>
+    /// Findings grouped by file, one line each (`line:col severity CODE: message`) and its fix below: the layout of
+    /// `rft validate`, also used by `rft grade --check`.
+    /// </summary>
+    public static void WriteFindings(TextWriter output, IEnumerable<Diagnostic> diagnostics, bool color)
+    {
+        string Paint(string text, string code) => color ? $"\u001b[{code}m{text}\u001b[0m" : text;
+
+        foreach (var group in diagnostics.GroupBy(d => d.File))
         {
             output.WriteLine(Paint(Shown(group.Key), "1"));
             foreach (var d in group)
             {
                 var where = d.Position.Line > 0 ? $"{d.Position.Line}:{Math.Max(1, d.Position.Column)}" : "-";
-                var severity = d.Severity.ToString().ToLowerInvariant();
+                var severity = Level(d.Severity);
                 var painted = d.Severity switch
                 {
                     DiagnosticSeverity.Error => Paint(severity, "31"),
@@ -56,17 +77,6 @@ public static class ValidationOutput
             }
 
             output.WriteLine();
-        }
-
-        var errors = result.Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error);
-        var warnings = result.Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Warning);
-        var checkedText = $"{Plural(result.JobCount, "job")}, {Plural(result.GraderCount, "grader")} checked";
-        output.WriteLine(errors + warnings == 0
-            ? $"{checkedText}: no problems found."
-            : $"{checkedText}: {Plural(errors, "error")}, {Plural(warnings, "warning")}.");
-        if (stopCommandsToken is not null)
-        {
-            output.WriteLine($"::{stopCommandsToken}::");
         }
     }
 
@@ -125,7 +135,7 @@ public static class ValidationOutput
             descriptors[check.Code] = new DiagnosticDescriptor(check.Code, check.Severity, check.Title, check.Title);
         }
 
-        // Rules for the codes found (code scanning needs no others; the full list is in the README).
+        // Rules for the codes found (code scanning needs no others; the full list is in docs/checks.md).
         var codes = result.Diagnostics.Select(d => d.Code)
             .Distinct()
             .Order(StringComparer.Ordinal)

@@ -3,7 +3,7 @@ using RftInfra.Diagnostics;
 namespace RftInfra.Diagnostics;
 
 /// <summary>
-/// One check's identity: its stable code, default severity, a title (SARIF rule, README) and the usual fix.
+/// One check's identity: its stable code, default severity, a title (SARIF rule, docs/checks.md) and the usual fix.
 /// Each area's catalog class (DeclarationDiagnostics, JobDiagnostics, GraderDiagnostics, ...) holds its descriptors and a factory method per code.
 /// </summary>
 public sealed record DiagnosticDescriptor(string Code, DiagnosticSeverity Severity, string Title, string Fix)

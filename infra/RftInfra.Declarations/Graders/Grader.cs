@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace RftInfra.Graders;
 
-/// <summary>The grader type names the service knows (rft-api.md §3.2).</summary>
+/// <summary>The grader type names the service knows (docs/service.md §3.2).</summary>
 public static class GraderTypes
 {
     public const string StringCheck = "string_check";

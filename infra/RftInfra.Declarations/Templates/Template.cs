@@ -7,7 +7,7 @@ public sealed record LiteralPart(string Text, int Offset, int Length) : Template
 
 /// <summary>
 /// <c>{{ item.answer }}</c>. <see cref="Raw"/> is the text between the braces as written; <see cref="HasSpaces"/>
-/// flags whitespace inside the braces (rft-api.md §3.1: sources disagree whether the service accepts it).
+/// flags whitespace inside the braces (docs/service.md §3.1: sources disagree whether the service accepts it).
 /// </summary>
 public sealed record VariablePart(ValuePath Path, string Raw, bool HasSpaces, int Offset, int Length)
     : TemplatePart(Offset, Length);

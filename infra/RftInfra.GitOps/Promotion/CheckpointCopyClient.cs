@@ -10,7 +10,7 @@ namespace RftInfra.Promotion;
 public sealed class CheckpointCopyException(string message) : Exception(message);
 
 /// <summary>
-/// Copies a fine-tuning checkpoint into another account (rft-api.md §1.7, preview):
+/// Copies a fine-tuning checkpoint into another account (docs/service.md §1.7, preview):
 /// <c>POST {source}/openai/v1/fine_tuning/jobs/{job}/checkpoints/{checkpoint}/copy</c> with the header
 /// <c>aoai-copy-ft-checkpoints: preview</c> and <c>{destinationResourceId, region}</c>, then <c>GET</c> on the same
 /// path until the destination's <c>copiedAccountDetails[].status</c> is Completed (or Failed). A copy that already

@@ -6,7 +6,7 @@ using RftInfra.Declarations;
 
 namespace RftInfra.Promotion;
 
-/// <summary>How a model reaches a prod account (rft-api.md §6 and §1.7).</summary>
+/// <summary>How a model reaches a prod account (docs/service.md §6 and §1.7).</summary>
 public enum PromotionMethod
 {
     /// <summary>A Deployment in the prod account with <c>properties.model.source</c> = the dev account's ARM id.</summary>

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace RftInfra.Promotion;
 
-/// <summary>Copy a dev checkpoint into a prod account before deploying it there (rft-api.md §1.7).</summary>
+/// <summary>Copy a dev checkpoint into a prod account before deploying it there (docs/service.md §1.7).</summary>
 public sealed record CheckpointCopyPlan(string SourceAccountId, string JobId, string CheckpointId, string Region);
 
 /// <summary>

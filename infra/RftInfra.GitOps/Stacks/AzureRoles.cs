@@ -1,7 +1,7 @@
 namespace RftInfra.Stacks;
 
 /// <summary>
-/// Built-in Azure role definitions the kit assigns on each account (rft-api.md §0, §1.2). Training needs Foundry User
+/// Built-in Azure role definitions the kit assigns on each account (docs/service.md §0, §1.2). Training needs Foundry User
 /// (formerly "Azure AI User"); deploying needs Foundry Owner (formerly "Azure AI Owner"), same role ids; older pages
 /// name Cognitive Services OpenAI Contributor, so deployers get both. GUIDs are the built-in ids, the same in every tenant.
 /// </summary>

@@ -24,7 +24,7 @@ public sealed record PlannedDeployment(
 /// </summary>
 public static class DeploymentChain
 {
-    /// <summary>Azure allows 5 fine-tuned deployments per resource (rft-api.md §1.9; catalog quotas).</summary>
+    /// <summary>Azure allows 5 fine-tuned deployments per resource (docs/service.md §1.9; catalog quotas).</summary>
     public const int FineTunedDeploymentsPerAccount = 5;
 
     public static DeploymentPlan Plan(

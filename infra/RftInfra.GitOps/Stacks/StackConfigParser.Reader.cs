@@ -74,7 +74,9 @@ public static partial class StackConfigParser
 
             try
             {
-                return JsonNode.Parse(text) ?? throw new JsonException("null");
+                // A key given twice is bad JSON here too (JsonObject would otherwise throw ArgumentException later).
+                return JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false })
+                    ?? throw new JsonException("null");
             }
             catch (JsonException)
             {

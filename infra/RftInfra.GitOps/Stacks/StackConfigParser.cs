@@ -20,7 +20,7 @@ public static partial class StackConfigParser
     public static readonly IReadOnlyList<string> Keys =
     [
         "environment", "regions", "namePrefix", "tags", "jobs", "principals", "evalDeployments", "network",
-        "accountKind", "restoreSoftDeleted", "deployFineTunedModels", RehearsalKey,
+        "accountKind", "restoreSoftDeleted", "deployFineTunedModels", RehearsalKey, EndpointsKey,
     ];
 
     /// <summary>Regions a dev stack (stack or environment named dev) gets when it names none: the two o4-mini Standard-training regions.</summary>
@@ -73,6 +73,7 @@ public static partial class StackConfigParser
         var restore = reader.Bool("restoreSoftDeleted") ?? false;
         var deployFineTuned = reader.Bool("deployFineTunedModels") ?? true;
         var rehearsal = ParseRehearsal(reader);
+        var endpoints = ParseEndpoints(reader, regions, prefix, environment, matchedKind ?? DefaultAccountKind);
 
         if (reader.Diagnostics.HasErrors)
         {
@@ -84,6 +85,7 @@ public static partial class StackConfigParser
             matchedKind ?? DefaultAccountKind, restore, deployFineTuned)
         {
             Rehearsal = rehearsal,
+            Endpoints = endpoints,
         };
         return new StackConfigResult(settings, reader.Diagnostics.Items);
     }

@@ -42,13 +42,14 @@ public static class StackJobLoader
 {
     public const string DefaultDeploySku = "GlobalStandard";
 
-    public static StackJobsResult Load(string repositoryRoot, StackSettings settings)
+    /// <param name="catalog">The checkout's catalog (what each model needs); null: the kit's built-in one.</param>
+    public static StackJobsResult Load(string repositoryRoot, StackSettings settings, RftCatalog? catalog = null)
     {
         var diagnostics = new DiagnosticBag();
         var jobs = new List<StackJob>();
         foreach (var path in settings.JobPaths)
         {
-            var job = LoadOne(repositoryRoot, path, settings.Regions, diagnostics);
+            var job = LoadOne(repositoryRoot, path, settings, catalog ?? RftCatalog.Default, diagnostics);
             if (job is null)
             {
                 continue;
@@ -67,8 +68,9 @@ public static class StackJobLoader
         return new StackJobsResult(diagnostics.HasErrors ? [] : jobs, diagnostics.Items);
     }
 
-    private static StackJob? LoadOne(string root, string path, IReadOnlyList<string> regions, DiagnosticBag diagnostics)
+    private static StackJob? LoadOne(string root, string path, StackSettings settings, RftCatalog catalog, DiagnosticBag diagnostics)
     {
+        var regions = settings.Regions;
         var fullPath = Path.Combine(root, path);
         if (!File.Exists(fullPath))
         {
@@ -120,6 +122,12 @@ public static class StackJobLoader
             diagnostics.Add(Error("RFT523", path,
                 $"job '{declaration.Name}' trains in {region}, which is not one of this stack's regions ({string.Join(", ", regions)}).",
                 $"add it: pulumi config set rft-infra:regions '[{string.Join(",", regions.Append(region).Select(r => $"\"{r}\""))}]'"));
+            return null;
+        }
+
+        if (EndpointCheck.Check(settings, catalog, path, declaration.Name, declaration.Model, region) is { } endpointError)
+        {
+            diagnostics.Add(endpointError);
             return null;
         }
 

@@ -8,7 +8,7 @@ public sealed record StackPlan(IReadOnlyList<JobDeployment> Jobs, DeploymentPlan
 
 public static class StackPlanner
 {
-    /// <summary>The version Azure expects for a fine-tuned model deployment (rft-api.md §6).</summary>
+    /// <summary>The version Azure expects for a fine-tuned model deployment (docs/service.md §6).</summary>
     public const string FineTunedModelVersion = "1";
 
     /// <param name="previous">What the previous run recorded per job (<see cref="JobRecords.FromStackOutput"/>).</param>

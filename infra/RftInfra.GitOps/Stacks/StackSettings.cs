@@ -19,9 +19,12 @@ public sealed record StackSettings(
 {
     /// <summary>Set for a rehearsal stack: only the rft resources, on the local emulator; no Azure resource at all.</summary>
     public RehearsalSettings? Rehearsal { get; init; }
+
+    /// <summary>Regions reached through a Foundry project or named explicitly (<c>rft-infra:endpoints</c>); see <see cref="RegionEndpoints.EndpointOf"/>.</summary>
+    public IReadOnlyDictionary<string, RegionEndpoint> Endpoints { get; init; } = new Dictionary<string, RegionEndpoint>();
 }
 
-/// <summary>What a principal may do on every account of the stack (rft-api.md §1.2).</summary>
+/// <summary>What a principal may do on every account of the stack (docs/service.md §1.2).</summary>
 public enum PrincipalRole
 {
     /// <summary>Upload files, create and watch jobs: Foundry User (formerly Azure AI User).</summary>

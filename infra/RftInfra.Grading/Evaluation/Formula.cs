@@ -10,7 +10,7 @@ public sealed record FormulaError(int Column, string Message, bool OverLimit = f
 }
 
 /// <summary>
-/// A parsed multi-grader <c>calculate_output</c> (rft-api.md §3.4): numbers, grader names, <c>+ - * / ^</c>,
+/// A parsed multi-grader <c>calculate_output</c> (docs/service.md §3.4): numbers, grader names, <c>+ - * / ^</c>,
 /// parentheses, unary minus and the functions min, max (two or more arguments), abs, floor, ceil, exp, sqrt,
 /// log (one argument; log is the natural logarithm). Precedence from loosest: <c>+ -</c>, <c>* /</c>, unary
 /// minus, <c>^</c> (right-associative, so <c>2^3^2</c> = 2^9 and <c>-2^2</c> = -4, as in Python, which the

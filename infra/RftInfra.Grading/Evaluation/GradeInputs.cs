@@ -109,7 +109,7 @@ public static class GradeInputs
                 catch (JsonException e)
                 {
                     diagnostics.Add(LineInvalid(displayPath, number, (int)(e.BytePositionInLine ?? 0) + 1,
-                        $"line {number} is not valid JSON: {FirstSentence(e.Message)}"));
+                        $"line {number} is not valid JSON: {Json.JsonSyntaxMessage.From(e)}"));
                 }
             }
 
@@ -126,10 +126,4 @@ public static class GradeInputs
     private static Diagnostic LineInvalid(string displayPath, int line, int column, string message) =>
         new(GradeCodes.JsonlLineInvalid, DiagnosticSeverity.Error, displayPath, new SourcePosition(line, column), message,
             "Each line must be one complete JSON value.");
-
-    private static string FirstSentence(string message)
-    {
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return cut > 0 ? message[..cut] : message;
-    }
 }

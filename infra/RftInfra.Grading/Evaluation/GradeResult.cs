@@ -1,7 +1,7 @@
 namespace RftInfra.Graders.Evaluation;
 
 /// <summary>
-/// The service's grader error names (rft-api.md §1.6, <c>metadata.errors</c> of the run API). A row with one of
+/// The service's grader error names (docs/service.md §1.6, <c>metadata.errors</c> of the run API). A row with one of
 /// these scores 0, like the service scores it.
 /// </summary>
 public static class GraderErrorKinds

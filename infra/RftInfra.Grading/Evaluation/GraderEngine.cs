@@ -38,7 +38,7 @@ public sealed record GraderEngineOptions
 
 /// <summary>
 /// Grades one row (a dataset item and one model sample) with a grader, the way the service scores it
-/// (rft-api.md §3). No network (model graders go through <see cref="IModelGraderClient"/> only), no console.
+/// (docs/service.md §3). No network (model graders go through <see cref="IModelGraderClient"/> only), no console.
 /// One engine is one batch: python graders keep their process until the engine is disposed.
 /// </summary>
 public sealed partial class GraderEngine : IAsyncDisposable
@@ -77,7 +77,7 @@ public sealed partial class GraderEngine : IAsyncDisposable
 
     public ValueTask DisposeAsync() => Python.DisposeAsync();
 
-    /// <summary>string_check (rft-api.md §3.2): eq exact, ne not equal, like contains, ilike contains ignoring case; 1 or 0.</summary>
+    /// <summary>string_check (docs/service.md §3.2): eq exact, ne not equal, like contains, ilike contains ignoring case; 1 or 0.</summary>
     internal static GradeResult StringCheck(StringCheckGrader grader, JsonObject item, JsonObject sample)
     {
         var input = TemplateRenderer.Render(grader.Input, item, sample);

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 namespace RftInfra.Graders.Evaluation;
 
 /// <summary>
-/// Builds the <c>sample</c> namespace from one model output, as the service fills it (rft-api.md §1.6, §3.1):
+/// Builds the <c>sample</c> namespace from one model output, as the service fills it (docs/service.md §1.6, §3.1):
 /// <c>output_text</c> always; <c>output_json</c> only when the text parses as JSON; <c>output_tools</c> as
 /// chat-completions <c>tool_calls</c>; <c>choices</c> as a chat-completions choices array with one choice.
 /// </summary>

@@ -114,17 +114,23 @@ public static class GraderTestRunner
             }
         }
 
-        // Tests that cannot be scored offline are one warning per reason, at the first such line.
-        // A grader model call that failed (wrong key, no answer) is an error of the run, not a test left for later.
+        // Tests that cannot be scored offline are one finding per reason, at the first such line. A model grader
+        // without an endpoint is a note: nothing is wrong, its tests run with --endpoint. Anything else left unscored
+        // (no python3, cosine) is a warning; a grader model call that failed (wrong key, no answer) is an error of the
+        // run, not a test left for later.
         foreach (var group in outcomes.Where(o => !o.Result.IsScored).GroupBy(o => o.Result.NotScoredReason))
         {
             var callFailed = group.First().Result.CallFailure is not null;
-            diagnostics.Add(new Diagnostic(GradeCodes.GraderTestNotScored, callFailed ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning, displayTests,
+            var needsEndpoint = options?.ModelClient is null && group.First().Result.Prompts.Count > 0;
+            var severity = callFailed ? DiagnosticSeverity.Error : needsEndpoint ? DiagnosticSeverity.Info : DiagnosticSeverity.Warning;
+            diagnostics.Add(new Diagnostic(GradeCodes.GraderTestNotScored, severity, displayTests,
                 new SourcePosition(group.First().Line, 1),
                 $"{group.Count()} grader test(s) of {grader.Name} not run (lines {string.Join(", ", group.Select(o => o.Line))}): {group.Key?.TrimEnd('.')}.",
                 callFailed
                     ? "Check --endpoint, --deployment and AZURE_OPENAI_API_KEY (or the Entra ID login) (docs/limits-grading.md)."
-                    : "Run them where the grader can be scored (a model endpoint, python3)."));
+                    : needsEndpoint
+                        ? "Run them against a grader model: rft grade --check --grader <file> --endpoint URL (an Azure OpenAI resource or rft emulator; docs/grading.md)."
+                        : "Run them where the grader can be scored (python3 for python graders; docs/grading.md)."));
         }
 
         return new GraderTestReport(

@@ -30,7 +30,7 @@ public sealed record PythonSyntaxResult(string? Error, int? Line, int? Column)
 /// <summary>
 /// Runs python graders' <c>grade(sample, item)</c> in local python3 processes, one process per grader source for
 /// the runner's lifetime (a batch), rows sent as JSON lines (python_driver.py). Mirrors the service's sandbox
-/// where a local machine can (rft-api.md §3.3, docs/security.md): source under 256 KB, 2 min per call (CPU and
+/// where a local machine can (docs/service.md §3.3, docs/security.md): source under 256 KB, 2 min per call (CPU and
 /// wall clock), 2 GB of memory, an empty environment, no network and a PID namespace of its own when
 /// <c>unshare</c> works here (otherwise the run says "network not isolated"), output read with a cap, an overall
 /// time budget, and the failure semantics: an exception or a non-float result scores 0 as

@@ -1,7 +1,7 @@
 namespace RftInfra.Graders.Metrics;
 
 /// <summary>
-/// fuzzy_match. Reproduces rapidfuzz 3.10.1 (the grader image's version, rft-api.md §3.3):
+/// fuzzy_match. Reproduces rapidfuzz 3.10.1 (the grader image's version, docs/service.md §3.3):
 /// <c>rapidfuzz.fuzz.WRatio(output, reference, processor=rapidfuzz.utils.default_process) / 100.0</c>.
 /// The service documents only "fuzzy string match, using rapidfuzz"; this scorer and processor are the ones
 /// OpenAI's graders guide shows for a rapidfuzz python grader, so they are our choice (UNCONFIRMED for the

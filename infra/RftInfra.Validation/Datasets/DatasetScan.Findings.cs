@@ -55,13 +55,8 @@ internal sealed partial class DatasetScan
         }
     }
 
-    /// <summary>System.Text.Json's message without its "LineNumber: 0 | BytePositionInLine: n." tail (we give line:column).</summary>
-    private static string ReaderMessage(JsonException ex)
-    {
-        var message = ex.Message;
-        var tail = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        return tail > 0 ? message[..tail].TrimEnd(' ', '|') : message;
-    }
+    /// <summary>The reader's complaint in our words, without its position tail (we give line:column).</summary>
+    private static string ReaderMessage(JsonException ex) => Json.JsonSyntaxMessage.From(ex);
 
     /// <summary>Counts a finding of a code; true while it is among the first <see cref="DatasetDiagnostics.MaxPerCode"/>.</summary>
     private bool ShouldReport(string code)

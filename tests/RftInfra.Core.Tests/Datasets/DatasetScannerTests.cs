@@ -418,11 +418,11 @@ public sealed class DatasetScannerTests : IDisposable
     }
 
     [Fact]
-    public void Readme_DocumentsEveryDatasetCode()
+    public void ChecksDoc_DocumentsEveryDatasetCode()
     {
-        var readme = File.ReadAllText(FindUp("README.md"));
-        var start = readme.IndexOf("### Dataset checks", StringComparison.Ordinal);
-        Assert.True(start >= 0, "README.md has no '### Dataset checks' section");
+        var readme = File.ReadAllText(FindUp("docs/checks.md"));
+        var start = readme.IndexOf("## Dataset checks", StringComparison.Ordinal);
+        Assert.True(start >= 0, "docs/checks.md has no '## Dataset checks' section");
         var end = readme.IndexOf("\n## ", start, StringComparison.Ordinal);
         var section = readme[start..(end < 0 ? readme.Length : end)];
         Assert.All(DatasetDiagnostics.All, c => Assert.Contains(c.Code, section));

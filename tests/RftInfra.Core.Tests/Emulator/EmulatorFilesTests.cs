@@ -95,7 +95,7 @@ public class EmulatorFilesTests
     [Fact]
     public async Task Upload_OverTotalBytesQuota_AnswersQuotaExceeded()
     {
-        Assert.Equal(1L << 30, new EmulatorOptions().MaxTotalFileBytes);   // 1 GB per resource (rft-api.md §1.3)
+        Assert.Equal(1L << 30, new EmulatorOptions().MaxTotalFileBytes);   // 1 GB per resource (docs/service.md §1.3)
         await using var emulator = await TestEmulator.StartAsync(o => o with { MaxTotalFileBytes = 150 });
         Assert.Equal(200, (await emulator.Upload(new string('a', 100), purpose: "batch")).Status);
 

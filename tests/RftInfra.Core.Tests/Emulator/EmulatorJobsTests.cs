@@ -110,7 +110,7 @@ public class EmulatorJobsTests
     [Fact]
     public async Task Create_OverQueuedQuota_AnswersQuotaExceeded()
     {
-        // The default options: 1 running + 20 waiting jobs per resource (rft-api.md §1.9).
+        // The default options: 1 running + 20 waiting jobs per resource (docs/service.md §1.9).
         await using var emulator = await TestEmulator.StartAsync();
         Assert.Equal(20, emulator.Server.Options.MaxQueuedJobs);
         var training = await emulator.ProcessedFile();

@@ -13,7 +13,7 @@ public class PreviewSummaryTests
 {
     private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "GitOps", "Fixtures", name);
 
-    private static string DevSummary()
+    internal static string DevSummary()
     {
         var digest = PreviewDigestReader.Parse(File.ReadAllText(Fixture("preview-dev.json")));
         return PreviewSummaryWriter.Write([("dev", digest)]);
@@ -73,7 +73,7 @@ public class PreviewSummaryTests
         Assert.Contains("- create `invoice-extract` on `rft-dev-swedencentral`: model `o4-mini-2025-04-16.ft-7d1c2b3a4e5f60718293a4b5c6d7e8f9`, `GlobalStandard` × `50`", summary);
         Assert.Contains("- delete `math-judge-old` on `rft-dev-swedencentral`", summary);
         Assert.Contains("**Accounts** (1 to create)\n- create `rft-dev-eastus2` in `eastus2`", summary);
-        Assert.Contains("role `5e0bd9bd-7b93-4f28-af87-19fc36ad61bd` for principal `11111111-2222-3333-4444-555555555555` on `(known after apply)`", summary);
+        Assert.Contains("role `Cognitive Services OpenAI User` for principal `11111111-2222-3333-4444-555555555555` on `(known after apply)`", summary);
         Assert.Contains("**Everything else**\n- `azure-native:resources:ResourceGroup`: 1 to create", summary);
         Assert.Contains("1 warning in the preview", summary);
         Assert.DoesNotContain("pulumi:pulumi:Stack", summary);

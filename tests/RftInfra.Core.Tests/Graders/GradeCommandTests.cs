@@ -154,8 +154,16 @@ public class GradeCommandTests
         var (stdout, _, exit) = await CliRunner.Rft("grade", "--check", "--root", files.Root);
 
         Assert.Equal(1, exit);
-        Assert.Contains("graders/capital.tests.jsonl(2,1): error RFT604: grader test (repeated) failed", stdout);
-        Assert.Contains("grader tests: 1 passed, 1 failed, 0 not run offline.", stdout);
+        // The layout of `rft validate`: the file, then `line:col severity CODE: message` and the fix under it.
+        Assert.Equal(
+            """
+            graders/capital.tests.jsonl
+              2:1      error RFT604: grader test (repeated) failed for capital: expected reward 1, got 0.
+                       fix: Fix the grader, or the expectation if the grader is right.
+
+            grader tests: 1 passed, 1 failed, 0 not run offline.
+
+            """, stdout.ReplaceLineEndings("\n"));
     }
 
     [Fact]

@@ -54,7 +54,7 @@ public class GraderTestRunnerTests
     }
 
     [Fact]
-    public async Task UnscoredTests_AreOneWarning()
+    public async Task UnscoredModelGraderTests_AreOneNote()
     {
         using var files = new GradeTestFiles();
         var grader = files.Write("graders/judge.json", """
@@ -67,10 +67,12 @@ public class GraderTestRunnerTests
 
         var report = await GraderTestRunner.RunAsync(grader, "graders/judge.json");
 
+        // Without an endpoint nothing is wrong: a note that says how to run them, not a warning.
         Assert.Equal(2, report.NotScored);
-        var warning = Assert.Single(report.Diagnostics);
-        Assert.Equal(DiagnosticSeverity.Warning, warning.Severity);
-        Assert.Contains("not run (lines 1, 2): needs a model endpoint", warning.Message);
+        var note = Assert.Single(report.Diagnostics);
+        Assert.Equal(DiagnosticSeverity.Info, note.Severity);
+        Assert.Contains("not run (lines 1, 2): needs a model endpoint", note.Message);
+        Assert.StartsWith("Run them against a grader model: rft grade --check --grader <file> --endpoint URL", note.Hint, StringComparison.Ordinal);
         Assert.False(report.HasErrors);
     }
 

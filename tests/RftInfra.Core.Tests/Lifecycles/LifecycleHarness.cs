@@ -64,13 +64,16 @@ internal sealed class LifecycleHarness : IAsyncDisposable
     };
 
     public static async Task<LifecycleHarness> StartAsync(
-        IReadOnlyList<FaultRule>? faults = null, RetrySettings? retry = null, long multipartLimit = 100L * 1024 * 1024)
+        IReadOnlyList<FaultRule>? faults = null, RetrySettings? retry = null, long multipartLimit = 100L * 1024 * 1024,
+        string? foundryProject = null)
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero));
         var emulator = new RftEmulator(new EmulatorOptions { ApiKey = Key, TimeProvider = clock, Pace = Pace, Faults = faults ?? [] });
         await emulator.StartAsync();
         var logger = new RecordingLogger();
-        var client = new FineTuningClient(emulator.BaseUrl, new AzureKeyCredential(Key), new FineTuningClientOptions
+        // A Foundry project: the client talks to {emulator}/api/projects/{project} (docs/foundry.md).
+        var endpoint = foundryProject is null ? emulator.BaseUrl : new Uri(emulator.BaseUrl, $"api/projects/{foundryProject}");
+        var client = new FineTuningClient(endpoint, new AzureKeyCredential(Key), new FineTuningClientOptions
         {
             Retry = retry ?? FastRetry,
             FilePollInterval = TimeSpan.FromMilliseconds(2),

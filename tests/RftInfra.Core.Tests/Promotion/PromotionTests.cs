@@ -388,7 +388,7 @@ public class PromotionTests
             var (_, stderr, exit) = await CliRunner.Rft("promote-plan", "--stack-file", Path.Combine(root, "Pulumi.prod.yaml"), "--dev-outputs", outputs);
 
             Assert.Equal(2, exit);
-            Assert.StartsWith($"{outputs}: error:", stderr);
+            Assert.StartsWith($"--dev-outputs {outputs}: error:", stderr);
             Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
         }
         finally

@@ -139,6 +139,40 @@ public class EngineSeamTests
         Assert.Equal(3, Writes(destroy));
     }
 
+    /// <summary>The provider configured with a Foundry project endpoint (docs/foundry.md): the same steps, on the project's paths.</summary>
+    [Fact]
+    public async Task Rehearsal_ThroughAFoundryProjectEndpoint_MakesTheSameCallsOnTheProjectsV1Paths()
+    {
+        const string V1 = "/api/projects/rft-dev/openai/v1";
+        await using var h = await LifecycleHarness.StartAsync(foundryProject: "rft-dev");
+        var (settings, failures) = ProviderSettings.Parse(new Uri(h.Emulator.BaseUrl, "api/projects/rft-dev").ToString(), "apikey", LifecycleHarness.Key);
+        Assert.Empty(failures);
+        var client = settings!.CreateClient(new FineTuningClientOptions
+        {
+            Retry = LifecycleHarness.FastRetry, FilePollInterval = TimeSpan.FromMilliseconds(2), FileProcessingTimeout = TimeSpan.FromSeconds(10),
+        });
+        Assert.True(client.IsFoundryProject);
+        var engine = new EngineDriver(
+            new ResourceVerbs(ProviderSettings.Lifecycles(client)),
+            (type, create) => type == RftResourceTypes.TrainingFileToken ? h.WithClockRunning(create) : create());
+
+        var (job, up) = await StepAsync(h, engine, "up", Program(h));
+        Assert.Equal(1, Count(up, "POST", $"{V1}/fine_tuning/jobs"));
+        Assert.Equal(2, Count(up, "POST", $"{V1}/files"));
+        Assert.Equal(1, Count(up, "POST", $"{V1}/fine_tuning/alpha/graders/validate"));
+        Assert.Equal(4, Writes(up));
+        Assert.All(h.Emulator.Requests, r => Assert.StartsWith(V1 + "/", r.Path, StringComparison.Ordinal));
+
+        var (_, refresh) = await StepAsync(h, engine, "refresh", Program(h));
+        Assert.Equal(0, Writes(refresh));
+        var (_, noop) = await StepAsync(h, engine, "noop-up", Program(h));
+        Assert.Empty(noop);
+
+        var (_, destroy) = await StepAsync(h, engine, "destroy", Program(h));
+        Assert.Equal(1, Count(destroy, "POST", $"{V1}/fine_tuning/jobs/{job}/cancel"));
+        Assert.Equal(2, Count(destroy, "DELETE", $"{V1}/files/*"));
+    }
+
     /// <summary>Each step again with its first read, first POST and first DELETE failing: the same end state.</summary>
     [Theory]
     [MemberData(nameof(FaultMatrix))]

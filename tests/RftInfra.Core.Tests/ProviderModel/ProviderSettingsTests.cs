@@ -16,6 +16,19 @@ public class ProviderSettingsTests
     }
 
     [Theory]
+    [InlineData("https://rft-dev-eastus2-abcdef.services.ai.azure.com/api/projects/rft-dev", true)]
+    [InlineData("https://rft-dev-eastus2-abcdef.openai.azure.com/", false)]
+    public void Parse_EitherEndpointKind_GivesAClientForIt(string endpoint, bool project)
+    {
+        var (settings, failures) = ProviderSettings.Parse(endpoint, "apikey", "k");
+
+        Assert.Empty(failures);
+        var client = settings!.CreateClient();
+        Assert.Equal(new Uri(endpoint), client.Endpoint);
+        Assert.Equal(project, client.IsFoundryProject);
+    }
+
+    [Theory]
     [InlineData("http://myaccount.openai.azure.com/", null, null, "endpoint")]
     [InlineData("not a url", null, null, "endpoint")]
     [InlineData("https://a.openai.azure.com/", "password", null, "credential")]

@@ -133,7 +133,7 @@ public class CatalogFactTests
         var finding = Assert.Single(CheckAt(Job("o4-mini", "globalstandard", "swedencentral"), new(2026, 12, 3, 9, 0, 0, TimeSpan.Zero)));
         Assert.Equal(("RFT232", DiagnosticSeverity.Warning), (finding.Code, finding.Severity));
         Assert.Equal("o4-mini-2025-04-16: its retirement date (not before 2026-10-16) has passed; it may be retired at any time. "
-            + "Source: rft-api.md 0: retirement tables give o4-mini 'retirement not before 2026-10-16'; the Sep 2026 models page still lists it (sources disagree).",
+            + "Source: docs/service.md 0: retirement tables give o4-mini 'retirement not before 2026-10-16'; the Sep 2026 models page still lists it (sources disagree).",
             finding.Message);
     }
 

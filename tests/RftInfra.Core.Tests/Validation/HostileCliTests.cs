@@ -81,7 +81,8 @@ public class HostileCliTests(ITestOutputHelper output)
         HostileInputTests.MakeFifo(root, "graders/match.tests.jsonl");
         var (stdout, stderr, exit) = await Cli("grade --check FIFO sidecar", "grade", "--check", "--root", root.Path, "--grader", "graders/match.json");
         Assert.True(exit is 1 or 2, $"exit {exit}: {stdout}{stderr}");
-        Assert.Contains("graders/match.tests.jsonl: error RFT305", stdout + stderr, StringComparison.Ordinal);
+        // validate's layout: the file, then "-  error RFT305: ..." (no line: the whole file).
+        Assert.Contains("graders/match.tests.jsonl\n  -        error RFT305: ", (stdout + stderr).ReplaceLineEndings("\n"), StringComparison.Ordinal);
     }
 
     [Theory]
