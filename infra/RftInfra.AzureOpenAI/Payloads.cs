@@ -1,4 +1,5 @@
 using System.Text.Json;
+using RftInfra.Declarations;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
@@ -131,7 +132,8 @@ public sealed record GraderRunResult
 /// <summary>
 /// What an RFT job create needs (§2.1-§2.4). <see cref="ToJson"/> writes the service's body: the grader,
 /// response_format and hyperparameters under <c>method.reinforcement</c> (never top level), and the Azure-only
-/// <c>trainingType</c> at the top level in camelCase.
+/// <c>trainingType</c> at the top level as the catalog's wire literal (<see cref="RftCatalog.WireTrainingType"/>:
+/// <c>globalstandard</c> goes out as <c>globalStandard</c>).
 /// </summary>
 public sealed record CreateJobRequest
 {
@@ -146,7 +148,8 @@ public sealed record CreateJobRequest
     public string? Suffix { get; init; }
     public IReadOnlyDictionary<string, string>? Metadata { get; init; }
 
-    public JsonObject ToJson()
+    /// <summary>The service's body; <paramref name="catalog"/> (default: the built-in one) gives the trainingType literal.</summary>
+    public JsonObject ToJson(RftCatalog? catalog = null)
     {
         var reinforcement = new JsonObject { ["grader"] = Grader.DeepClone() };
         if (ResponseFormat is not null)
@@ -168,7 +171,7 @@ public sealed record CreateJobRequest
         };
         if (TrainingType is not null)
         {
-            body["trainingType"] = TrainingType;
+            body["trainingType"] = (catalog ?? RftCatalog.Default).WireTrainingType(TrainingType);
         }
 
         if (Seed is not null)

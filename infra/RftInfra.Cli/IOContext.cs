@@ -9,6 +9,9 @@ public sealed record IOContext(TextReader In, TextWriter Out, TextWriter Error, 
     /// <summary>Whether stderr is a terminal a person watches (the progress display shows only then); false in tests.</summary>
     public bool IsErrorTerminal { get; init; }
 
+    /// <summary>The clock for date-dependent findings (a base model near retirement); tests pin it.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     public static IOContext Console() => new(
         System.Console.In,
         System.Console.Out,

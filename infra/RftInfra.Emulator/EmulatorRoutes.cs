@@ -10,7 +10,7 @@ namespace RftInfra.Emulator;
 
 /// <summary>
 /// The routes of docs/service.md §1 as minimal APIs: <c>/openai/v1/…</c>, the dated <c>/openai/…?api-version=</c>
-/// surface (uploads, jobs with trainingType, job DELETE), graders, and chat completions for model graders.
+/// surface (uploads, jobs with trainingType, job DELETE), graders, chat completions for model graders and embeddings for cosine.
 /// </summary>
 internal static partial class EmulatorRoutes
 {
@@ -57,6 +57,7 @@ internal static partial class EmulatorRoutes
                 : EmulatedBaseModel.Complete(body, baseModel, options.TimeProvider.GetUtcNow()));
         }));
 
+        MapEmbeddings(app, options);
         app.MapFallback(Run(_ => throw EmulatorErrors.RouteNotFound()));
     }
 

@@ -23,7 +23,8 @@ internal static class GraderRun
     public static async Task<JsonObject> RunAsync(JsonObject grader, string modelSample, JsonObject? item, TimeProvider time, CancellationToken cancellationToken)
     {
         var models = new EmulatedModelGraderClient(time);
-        await using var engine = new GraderEngine(new GraderEngineOptions { ModelClient = models });
+        // The service scores cosine with its own embeddings; the emulator with its deterministic stand-in.
+        await using var engine = new GraderEngine(new GraderEngineOptions { ModelClient = models, EmbeddingClient = new EmulatedEmbeddingClient() });
         var typed = GraderJson.FromJson(grader);
         var watch = Stopwatch.StartNew();
         var result = await engine.GradeAsync(typed, item ?? [], GraderSample.FromText(modelSample), cancellationToken);
@@ -73,6 +74,13 @@ internal static class GraderRun
 
     private static string? Details(GradeResult result, string kind) =>
         result.Errors.FirstOrDefault(e => e.Kind == kind)?.Message;
+
+    /// <summary>The engine's embeddings client inside the emulator: <see cref="EmulatedEmbeddings"/>, in-process.</summary>
+    private sealed class EmulatedEmbeddingClient : IEmbeddingClient
+    {
+        public Task<IReadOnlyList<float[]>> EmbedAsync(EmbeddingRequest request, CancellationToken cancellationToken = default) =>
+            Task.FromResult<IReadOnlyList<float[]>>(request.Inputs.Select(text => EmulatedEmbeddings.Vector(text, out _)).ToList());
+    }
 
     /// <summary>The engine's model grader client inside the emulator: the emulated grader model, in-process.</summary>
     private sealed class EmulatedModelGraderClient(TimeProvider time) : IModelGraderClient

@@ -26,8 +26,9 @@ internal static class JobRequestChecks
     /// <summary>The catalog model a base model (or a fine-tuned model, for continuous fine-tuning) trains as.</summary>
     internal static CatalogModel? TrainableModel(string model) => RftCatalog.Default.FindModel(model.Split(".ft-")[0]);
 
+    // The catalog's tiers by name and by wire literal (globalStandard, developerTier, …), any case.
     private static readonly HashSet<string> TrainingTypes =
-        new(["standard", "globalstandard", "developertier", "developer"], StringComparer.OrdinalIgnoreCase);
+        new(RftCatalog.Default.Tiers.Values.SelectMany(t => new[] { t.Name, t.Wire }), StringComparer.OrdinalIgnoreCase);
 
     private static readonly HashSet<string> MethodTypes = ["supervised", "dpo", "reinforcement"];
 
@@ -175,7 +176,7 @@ internal static class JobRequestChecks
         if (!ok)
         {
             throw EmulatorErrors.InvalidPayload(
-                $"'trainingType' {trainingType.ToJsonString()} is not known; use \"standard\", \"globalStandard\" or \"developerTier\".",
+                $"'trainingType' {trainingType.ToJsonString()} is not known; use {string.Join(", ", RftCatalog.Default.Tiers.Values.Select(t => $"\"{t.Wire}\""))}.",
                 "trainingType");
         }
     }

@@ -52,8 +52,9 @@ internal static class ServiceBodyChecks
     /// </summary>
     private static (string? Type, string? Region) TrainingTypeAndRegion(JsonObject body, string? region)
     {
-        var given = body["trainingType"] is JsonValue value && value.TryGetValue<string>(out var text) ? text.ToLowerInvariant() : null;
-        given = given == "developertier" ? "developer" : given;
+        var given = body["trainingType"] is JsonValue value && value.TryGetValue<string>(out var text)
+            ? RftCatalog.Default.TrainingTypeOfWire(text) ?? text.ToLowerInvariant()
+            : null;
         var model = body["model"] is JsonValue m && m.TryGetValue<string>(out var name)
             ? RftCatalog.Default.FindModel(name.Split(".ft-")[0])
             : null;

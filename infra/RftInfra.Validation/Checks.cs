@@ -58,7 +58,7 @@ public sealed class JobFilesCheck : IValidationCheck
                 continue;
             }
 
-            new JobChecker(job.Document.DisplayPath, job.Document.Positions, context.Catalog, diagnostics).Check(json);
+            new JobChecker(job.Document.DisplayPath, job.Document.Positions, context.Catalog, diagnostics, context.Today).Check(json);
         }
     }
 }

@@ -23,7 +23,7 @@ public static class GraderDiagnostics
     public static readonly DiagnosticDescriptor InvalidOperationDescriptor = new("RFT105", Error,
         "Invalid string_check operation", "Use eq, ne, like (contains, case-sensitive) or ilike (contains, case-insensitive).");
     public static readonly DiagnosticDescriptor InvalidMetricDescriptor = new("RFT106", Error,
-        "Invalid text_similarity evaluation_metric", "Use fuzzy_match, bleu, gleu, meteor, rouge_1 … rouge_5 or rouge_l.");
+        "Invalid text_similarity evaluation_metric", "Use fuzzy_match, bleu, gleu, meteor, rouge_1 … rouge_5, rouge_l or cosine (embeddings, scored by the service).");
     public static readonly DiagnosticDescriptor FormulaSyntaxDescriptor = new("RFT107", Error,
         "multi calculate_output does not parse", "Write an arithmetic formula over the sub-grader names with + - * / ^, parentheses and min max abs floor ceil exp sqrt log.");
     public static readonly DiagnosticDescriptor FormulaUnknownNameDescriptor = new("RFT108", Error,
@@ -114,11 +114,8 @@ public static class GraderDiagnostics
     }
 
     public static Diagnostic InvalidMetric(string file, SourcePosition at, string metric) =>
-        metric == "cosine"
-            ? InvalidMetricDescriptor.Create(file, at, "evaluation_metric 'cosine' is for evals only; RFT jobs on Azure do not accept it.",
-                "Use fuzzy_match, bleu, gleu, meteor, rouge_1 … rouge_5 or rouge_l, or a score_model grader for meaning.")
-            : InvalidMetricDescriptor.Create(file, at,
-                $"evaluation_metric '{metric}' is not one the service knows.{EditDistance.DidYouMean(metric, EvaluationMetrics)}");
+        InvalidMetricDescriptor.Create(file, at,
+            $"evaluation_metric '{metric}' is not one the service knows.{EditDistance.DidYouMean(metric, EvaluationMetrics)}");
 
     public static Diagnostic FormulaSyntax(string file, SourcePosition at, string formula, string problem) =>
         FormulaSyntaxDescriptor.Create(file, at, $"calculate_output \"{Formula.Excerpt(formula)}\" does not parse: {problem}");

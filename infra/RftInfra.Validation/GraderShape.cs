@@ -18,7 +18,7 @@ public static class GraderShape
     public static readonly IReadOnlyList<string> StringCheckOperations = ["eq", "ne", "like", "ilike"];
 
     public static readonly IReadOnlyList<string> EvaluationMetrics =
-        ["fuzzy_match", "bleu", "gleu", "meteor", "rouge_1", "rouge_2", "rouge_3", "rouge_4", "rouge_5", "rouge_l"];
+        ["fuzzy_match", "bleu", "gleu", "meteor", "rouge_1", "rouge_2", "rouge_3", "rouge_4", "rouge_5", "rouge_l", "cosine"];
 
     public static readonly IReadOnlyList<string> MessageRoles = ["system", "developer", "user", "assistant"];
 

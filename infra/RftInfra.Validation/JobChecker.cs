@@ -6,8 +6,11 @@ using RftInfra.Diagnostics;
 
 namespace RftInfra.Validation;
 
-/// <summary>Checks one job object on its own, against the catalog (RFT2xx); an inline grader is checked too (RFT1xx).</summary>
-public sealed partial class JobChecker(string file, SourceMap positions, RftCatalog catalog, List<Diagnostic> diagnostics)
+/// <summary>
+/// Checks one job object on its own, against the catalog (RFT2xx); an inline grader is checked too (RFT1xx). With
+/// <paramref name="today"/> (from the caller's TimeProvider), also the base model's lifecycle dates (RFT232).
+/// </summary>
+public sealed partial class JobChecker(string file, SourceMap positions, RftCatalog catalog, List<Diagnostic> diagnostics, DateOnly? today = null)
 {
     public void Check(JsonObject job)
     {
@@ -69,7 +72,31 @@ public sealed partial class JobChecker(string file, SourceMap positions, RftCata
             diagnostics.Add(JobDiagnostics.ModelPreview(file, At("model"), job.Model));
         }
 
+        if (model.IsGated)
+        {
+            diagnostics.Add(CatalogFactDiagnostics.Gated(file, At("model"), model));
+        }
+
+        CheckLifecycle(model);
         return model;
+    }
+
+    private void CheckLifecycle(CatalogModel model)
+    {
+        if (today is not { } day)
+        {
+            return;
+        }
+
+        if (model.Retirement is { } retirement && retirement.Date.DayNumber - day.DayNumber <= CatalogFactDiagnostics.RetirementWarningDays)
+        {
+            diagnostics.Add(CatalogFactDiagnostics.Retiring(file, At("model"), model, retirement, day));
+        }
+
+        if (model.NoNewCustomers is { } closed && closed.Date <= day)
+        {
+            diagnostics.Add(CatalogFactDiagnostics.NoNewCustomers(file, At("model"), model, closed));
+        }
     }
 
     /// <summary>Continuous fine-tuning: <c>o4-mini-2025-04-16.ft-…</c> trains like its base model.</summary>
@@ -100,10 +127,15 @@ public sealed partial class JobChecker(string file, SourceMap positions, RftCata
             return;
         }
 
-        var regions = model.TrainingTypes.TryGetValue(type, out var list) ? list : [];
+        // Not listed: the service refuses it (an error). Listed only by inference: a warning that says so.
+        var regions = model.RegionsOf(type);
         if (!regions.Contains(region))
         {
             diagnostics.Add(JobDiagnostics.TrainingTypeNotAvailable(file, At(regions.Count == 0 ? "training_type" : "region"), model.Id, type, region, regions));
+        }
+        else if (model.IsInferred(type, region))
+        {
+            diagnostics.Add(CatalogFactDiagnostics.Inferred(file, At("region"), model, type, region));
         }
     }
 

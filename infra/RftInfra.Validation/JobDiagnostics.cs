@@ -17,9 +17,9 @@ public static class JobDiagnostics
     public static readonly DiagnosticDescriptor ModelNotTrainableDescriptor = new("RFT203", Error,
         "Model cannot be trained with RFT", "Use o4-mini-2025-04-16 (or a fine-tuned model of it for continuous fine-tuning).");
     public static readonly DiagnosticDescriptor ModelPreviewDescriptor = new("RFT204", Warning,
-        "Model's RFT support is a private preview", "Make sure the subscription is enrolled, or use a GA model.");
+        "Model's RFT support is a preview", "Make sure the subscription is enrolled, or use a GA model.");
     public static readonly DiagnosticDescriptor UnknownTrainingTypeDescriptor = new("RFT205", Error,
-        "Unknown training_type", "Use standard, globalstandard or developer.");
+        "Unknown training_type", "Use standard, globalstandard, developer or datazone (the tiers of catalog/catalog.json).");
     public static readonly DiagnosticDescriptor UnknownRegionDescriptor = new("RFT206", Error,
         "Region is not an RFT training region", "Use the ARM name of a region in catalog/catalog.json, e.g. swedencentral.");
     public static readonly DiagnosticDescriptor TrainingTypeNotAvailableDescriptor = new("RFT207", Error,
@@ -55,7 +55,7 @@ public static class JobDiagnostics
         UnknownTrainingTypeDescriptor, UnknownRegionDescriptor, TrainingTypeNotAvailableDescriptor, HyperparameterDescriptor,
         ValidationFileMissingDescriptor, SuffixDescriptor, MetadataDescriptor, SeedDescriptor, TooManyTrainingRowsDescriptor,
         TooManyValidationRowsDescriptor, FileTooLargeDescriptor, LeakageDescriptor, ResponseFormatDescriptor, DeployDescriptor,
-        NameDescriptor,
+        NameDescriptor, .. CatalogFactDiagnostics.All,
     ];
 
     public static readonly ShapeFindings Findings = new(UnknownField, MissingField, WrongType);
@@ -80,7 +80,7 @@ public static class JobDiagnostics
             $"Use one of: {string.Join(", ", trainable)}.");
 
     public static Diagnostic ModelPreview(string file, SourcePosition at, string model) =>
-        ModelPreviewDescriptor.Create(file, at, $"RFT for '{model}' is a private preview.");
+        ModelPreviewDescriptor.Create(file, at, $"RFT for '{model}' is a preview.");
 
     public static Diagnostic UnknownTrainingType(string file, SourcePosition at, string value, IReadOnlyList<string> known)
     {

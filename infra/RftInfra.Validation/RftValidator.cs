@@ -53,12 +53,13 @@ public static class RftValidator
         string? dataRoot = null,
         RftCatalog? catalog = null,
         SourceMap? positions = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        TimeProvider? time = null)
     {
         catalog ??= RftCatalog.Default;
         positions ??= SourceMap.Empty;
         var diagnostics = new List<Diagnostic>();
-        new JobChecker(displayName, positions, catalog, diagnostics).Check(job);
+        new JobChecker(displayName, positions, catalog, diagnostics, Today(time)).Check(job);
         var resolved = job["grader"] is JsonObject inline
             ? new ResolvedGrader(displayName, inline, positions, "grader")
             : grader is null ? null : new ResolvedGrader(displayName, grader, SourceMap.Empty, "");
@@ -90,6 +91,7 @@ public static class RftValidator
     /// <remarks>
     /// No code from the checkout runs: python sources are only compiled; their sidecar tests run only with
     /// <paramref name="runPythonTests"/> (the user's explicit opt-in), in the sandbox (docs/security.md).
+    /// <para>With <paramref name="time"/>, a job whose base model retires within 90 days (or takes no new customers) is warned about (RFT232).</para>
     /// </remarks>
     /// <exception cref="DirectoryNotFoundException">The root does not exist.</exception>
     public static ValidationResult ValidateRoot(
@@ -98,7 +100,8 @@ public static class RftValidator
         IReadOnlyList<IValidationCheck>? checks = null,
         CancellationToken cancellationToken = default,
         bool runPythonTests = false,
-        IProgress<RftInfra.Progress.WorkProgress>? progress = null)
+        IProgress<RftInfra.Progress.WorkProgress>? progress = null,
+        TimeProvider? time = null)
     {
         root = Path.GetFullPath(root);
         if (!Directory.Exists(root))
@@ -130,7 +133,7 @@ public static class RftValidator
         diagnostics.AddRange((wholeTree ? graders : graders.Where(g => jobs.Any(j => j.Json is not null && Shape.AsString(j.Json["grader"]) == g.Name)))
             .SelectMany(g => g.Document.Diagnostics));
 
-        var context = new ValidationContext(root, catalog, jobs, graders, wholeTree, runPythonTests) { Progress = progress };
+        var context = new ValidationContext(root, catalog, jobs, graders, wholeTree, runPythonTests, Today(time)) { Progress = progress };
         foreach (var check in checks ?? DefaultChecks)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -139,6 +142,10 @@ public static class RftValidator
 
         return new ValidationResult(Normalize(diagnostics), jobs.Count, context.GradersToCheck.Count);
     }
+
+    /// <summary>Today (UTC) from the caller's clock; without one the lifecycle checks (RFT232) are skipped.</summary>
+    private static DateOnly? Today(TimeProvider? time) =>
+        time is null ? null : DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
 
     private static List<string> DeclarationFiles(string directory) =>
         Directory.Exists(directory)

@@ -25,8 +25,10 @@ public sealed record ResolvedGrader(string File, JsonObject Json, SourceMap Posi
 public sealed class ValidationContext
 {
     public ValidationContext(
-        string root, RftCatalog catalog, IReadOnlyList<JobFile> jobs, IReadOnlyList<GraderFile> graders, bool allGraders, bool runPythonTests = false)
+        string root, RftCatalog catalog, IReadOnlyList<JobFile> jobs, IReadOnlyList<GraderFile> graders, bool allGraders, bool runPythonTests = false,
+        DateOnly? today = null)
     {
+        Today = today;
         RunPythonTests = runPythonTests;
         Root = Path.GetFullPath(root);
         Catalog = catalog;
@@ -46,6 +48,9 @@ public sealed class ValidationContext
     public bool RunPythonTests { get; }
 
     public RftCatalog Catalog { get; }
+
+    /// <summary>The caller's date (UTC) for lifecycle checks; null skips them (no clock given).</summary>
+    public DateOnly? Today { get; }
 
     public IReadOnlyList<JobFile> Jobs { get; }
 

@@ -36,7 +36,8 @@ public sealed record StackInputs(StackSettings Settings, IReadOnlyList<StackJob>
             throw new RunException($"{RftCatalog.RelativePath}: {e.Message}");
         }
 
-        var parsed = StackConfigParser.Parse(stack, values, catalog.Regions.ToHashSet());
+        // The checkout's catalog also resolves a region selector (rft-infra:regions naming a model's tier).
+        var parsed = StackConfigParser.Parse(stack, values, catalog.Regions.ToHashSet(), catalog);
         Report(parsed.Diagnostics);
         var settings = parsed.Settings!;
 
@@ -48,9 +49,17 @@ public sealed record StackInputs(StackSettings Settings, IReadOnlyList<StackJob>
 
     internal static void Report(IReadOnlyList<Diagnostic> diagnostics)
     {
-        foreach (var warning in diagnostics.Where(d => !d.IsError))
+        foreach (var finding in diagnostics.Where(d => !d.IsError))
         {
-            Log.Warn(warning.ToString());
+            // Info (the regions a selector resolved to) shows in the preview without looking like a problem.
+            if (finding.Severity == DiagnosticSeverity.Info)
+            {
+                Log.Info(finding.ToString());
+            }
+            else
+            {
+                Log.Warn(finding.ToString());
+            }
         }
 
         var errors = diagnostics.Where(d => d.IsError).ToList();

@@ -82,11 +82,11 @@ public sealed class StackTests
         var (mocks, _, _) = await Run(Inputs(DevConfig));
 
         var roles = mocks.OfType("azure-native:authorization:RoleAssignment").ToList();
-        Assert.Equal(6, roles.Count); // 2 accounts x (Azure AI User, Azure AI Owner, OpenAI Contributor)
+        Assert.Equal(6, roles.Count); // 2 accounts x (Foundry User, Foundry Owner, OpenAI Contributor)
         Assert.All(roles, r => Assert.Equal(Principal, r.Inputs["principalId"]));
         Assert.All(roles, r => Assert.Equal("User", r.Inputs["principalType"]));
         Assert.Contains(roles, r => (string)r.Inputs["roleDefinitionId"] ==
-            $"/subscriptions/{Mocks.SubscriptionId}/providers/Microsoft.Authorization/roleDefinitions/{AzureRoles.AzureAIUser}");
+            $"/subscriptions/{Mocks.SubscriptionId}/providers/Microsoft.Authorization/roleDefinitions/{AzureRoles.FoundryUser}");
     }
 
     [Fact]

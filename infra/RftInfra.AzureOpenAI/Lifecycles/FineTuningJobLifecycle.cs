@@ -1,3 +1,4 @@
+using RftInfra.Declarations;
 using System.Text.Json.Nodes;
 using RftInfra.AzureOpenAI;
 using RftInfra.Graders;
@@ -280,7 +281,10 @@ public sealed class FineTuningJobLifecycle(FineTuningClient client) : IResourceL
         AddIfPresent(inputs, "grader", reinforcement?["grader"]);
         AddIfPresent(inputs, "responseFormat", reinforcement?["response_format"]);
         AddIfPresent(inputs, "hyperparameters", reinforcement?["hyperparameters"]);
-        AddIfPresent(inputs, "trainingType", job.TrainingType);
+        // The service answers with the wire literal (globalStandard); declarations use the catalog's name (globalstandard).
+        AddIfPresent(inputs, "trainingType", job.TrainingType is JsonValue type && type.TryGetValue(out string? literal)
+            ? JsonValue.Create(RftCatalog.Default.TrainingTypeOfWire(literal) ?? literal)
+            : job.TrainingType);
         AddIfPresent(inputs, "seed", job.Seed is { } seed ? JsonValue.Create(seed) : null);
         AddIfPresent(inputs, "suffix", job.UserProvidedSuffix is { } suffix ? JsonValue.Create(suffix) : null);
         var metadata = job.Metadata?.Where(m => m.Key != SpecHashKey).ToList();

@@ -43,7 +43,7 @@ public static class GradeCommand
         format.AcceptOnlyFromAmong("text", "json");
         var plot = new Option<string?>("--plot") { Description = "Write a PNG histogram of the rewards to this file." };
         var check = new Option<bool>("--check") { Description = "Run the grader tests (graders/<name>.tests.jsonl) of --grader, or of every grader under graders/." };
-        var endpoint = new Option<string?>("--endpoint") { Description = "Azure OpenAI resource (https://NAME.openai.azure.com/) or `rft emulator` URL that runs score_model/label_model graders. Entra ID by default; the key, if any, comes from AZURE_OPENAI_API_KEY." };
+        var endpoint = new Option<string?>("--endpoint") { Description = "Azure OpenAI resource (https://NAME.openai.azure.com/) or `rft emulator` URL that runs score_model/label_model graders and text_similarity cosine (embeddings deployment text-embedding-3-large, or --deployment text-embedding-3-large=NAME). Entra ID by default; the key, if any, comes from AZURE_OPENAI_API_KEY." };
         var deployment = new Option<string[]>("--deployment") { Description = "MODEL=DEPLOYMENT: the deployment a grader model runs on (repeatable; default: a deployment named like the model).", AllowMultipleArgumentsPerToken = false };
         var pythonTimeout = new Option<double>("--python-timeout") { Description = "Seconds a python grader's grade() may take per row, more than 0 and at most 3600 (the service allows 120).", DefaultValueFactory = _ => PythonGraderRunner.DefaultTimeout.TotalSeconds }
             .InRange(0, OptionRanges.PythonTimeoutMaxSeconds, minInclusive: false, "a number of seconds");
@@ -74,21 +74,24 @@ public static class GradeCommand
                 OptionRanges.PythonTimeoutMaxSeconds, minInclusive: false, "a number of seconds"));
         }
 
-        var modelClient = ModelGraderClientFrom(args, out var problem);
+        var clients = ModelGraderClientFrom(args, out var problem);
         if (problem is not null)
         {
             return Usage(io, problem);
         }
 
-        var options = new GraderEngineOptions { PythonTimeout = TimeSpan.FromSeconds(args.PythonTimeoutSeconds), ModelClient = modelClient };
+        var options = new GraderEngineOptions
+        {
+            PythonTimeout = TimeSpan.FromSeconds(args.PythonTimeoutSeconds), ModelClient = clients?.Models, EmbeddingClient = clients?.Embeddings,
+        };
         return args.Check ? await CheckAsync(args, options, io, cancellationToken) : await GradeAsync(args, options, io, cancellationToken);
     }
 
     /// <summary>The environment variable an API key for --endpoint is read from (never a command-line argument: shells keep history).</summary>
     public const string ApiKeyVariable = "AZURE_OPENAI_API_KEY";
 
-    /// <summary>The grader model client for --endpoint (null without it), or a usage problem.</summary>
-    private static AzureOpenAIModelGraderClient? ModelGraderClientFrom(GradeArguments args, out string? problem)
+    /// <summary>The grader model and embeddings (cosine) clients for --endpoint (null without it), or a usage problem.</summary>
+    private static (AzureOpenAIModelGraderClient Models, AzureOpenAIEmbeddingClient Embeddings)? ModelGraderClientFrom(GradeArguments args, out string? problem)
     {
         problem = null;
         if (args.Endpoint is null)
@@ -121,9 +124,15 @@ public static class GradeCommand
         }
 
         var options = new ModelGraderClientOptions { Deployments = deployments };
-        return Environment.GetEnvironmentVariable(ApiKeyVariable) is { Length: > 0 } key
-            ? new AzureOpenAIModelGraderClient(endpoint, new ApiKeyCredential(key), options)
-            : new AzureOpenAIModelGraderClient(endpoint, credential: null, options);
+        if (Environment.GetEnvironmentVariable(ApiKeyVariable) is { Length: > 0 } key)
+        {
+            return (new AzureOpenAIModelGraderClient(endpoint, new ApiKeyCredential(key), options),
+                new AzureOpenAIEmbeddingClient(endpoint, new ApiKeyCredential(key), options));
+        }
+
+        // One credential for both clients, so Entra ID signs in once.
+        var credential = new Azure.Identity.DefaultAzureCredential();
+        return (new AzureOpenAIModelGraderClient(endpoint, credential, options), new AzureOpenAIEmbeddingClient(endpoint, credential, options));
     }
 
     private static async Task<int> CheckAsync(GradeArguments args, GraderEngineOptions options, IOContext io, CancellationToken cancellationToken)

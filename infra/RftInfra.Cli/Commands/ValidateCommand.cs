@@ -82,7 +82,7 @@ public static class ValidateCommand
         try
         {
             using var progress = ProgressDisplay.For(io);
-            result = RftValidator.ValidateRoot(root, jobFiles, cancellationToken: cancellationToken, runPythonTests: arguments.RunPythonTests, progress: progress);
+            result = RftValidator.ValidateRoot(root, jobFiles, cancellationToken: cancellationToken, runPythonTests: arguments.RunPythonTests, progress: progress, time: io.Time);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -53,7 +53,7 @@ public sealed class CheckpointCopyClient(HttpClient http, TokenCredential creden
             {
                 throw new CheckpointCopyException(
                     $"copying checkpoint {plan.CheckpointId} of {plan.JobId} to {destinationResourceId} failed. The destination needs a " +
-                    "prior fine-tuning job, public network access during the copy and a managed identity with Azure AI User on it.");
+                    "prior fine-tuning job, public network access during the copy and a managed identity with Foundry User on it.");
             }
 
             if (_time.GetUtcNow() >= deadline)

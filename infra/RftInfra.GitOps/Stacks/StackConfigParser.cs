@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using RftInfra.Declarations;
 using RftInfra.Diagnostics;
 
 namespace RftInfra.Stacks;
@@ -31,8 +32,9 @@ public static partial class StackConfigParser
     private static readonly string[] AccountKinds = ["AIServices", "OpenAI"];
     private static readonly string[] PrincipalTypes = ["User", "Group", "ServicePrincipal", "ForeignGroup", "Device"];
 
+    /// <param name="catalog">Resolves a region selector (<see cref="RegionSelector"/>); default: the built-in catalog.</param>
     public static StackConfigResult Parse(
-        string stackName, IReadOnlyDictionary<string, string?> values, IReadOnlySet<string> knownRegions)
+        string stackName, IReadOnlyDictionary<string, string?> values, IReadOnlySet<string> knownRegions, RftCatalog? catalog = null)
     {
         var reader = new Reader(stackName, values);
 
@@ -52,7 +54,9 @@ public static partial class StackConfigParser
                 "rft");
         }
 
-        var regions = ParseRegions(reader, environment == "dev" || stackName == "dev", environment, knownRegions);
+        var regions = reader.String("regions") is ['{', ..]
+            ? SelectRegions(reader, catalog ?? RftCatalog.Default, knownRegions)
+            : ParseRegions(reader, environment == "dev" || stackName == "dev", environment, knownRegions);
         var tags = ParseTags(reader, environment);
         var jobs = ParseJobs(reader);
         var principals = ParsePrincipals(reader);
@@ -84,6 +88,33 @@ public static partial class StackConfigParser
             Endpoints = endpoints,
         };
         return new StackConfigResult(settings, reader.Diagnostics.Items);
+    }
+
+    /// <summary>A region selector ({"model", "training_type"}) resolved from the catalog; the resolved list is an info finding.</summary>
+    private static List<string> SelectRegions(Reader reader, RftCatalog catalog, IReadOnlySet<string> knownRegions)
+    {
+        if (reader.Object("regions", RegionSelector.Example) is not { } value)
+        {
+            return [];
+        }
+
+        var selector = RegionSelector.Read(value, out var problem);
+        var regions = selector?.Resolve(catalog, out problem) ?? [];
+        if (problem is not null)
+        {
+            reader.Error(selector is null ? "RFT501" : "RFT502", "regions", problem, RegionSelector.Example);
+            return [];
+        }
+
+        reader.Finding(DiagnosticSeverity.Info, "RFT540", "regions", selector!.Describe(catalog, regions),
+            "Name regions with a list instead to pin them: pulumi config set rft-infra:regions '[\"swedencentral\"]'.");
+        // The program passes one catalog for both; a caller that mixes two gets told rather than a silent drop.
+        foreach (var unknown in regions.Where(r => !knownRegions.Contains(r)))
+        {
+            reader.Error("RFT502", "regions", $"the selector resolved to '{unknown}', which is not a known region.", RegionSelector.Example);
+        }
+
+        return [.. regions];
     }
 
     private static List<string> ParseRegions(Reader reader, bool isDev, string environment, IReadOnlySet<string> knownRegions)

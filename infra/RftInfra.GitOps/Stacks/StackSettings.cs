@@ -27,10 +27,10 @@ public sealed record StackSettings(
 /// <summary>What a principal may do on every account of the stack (docs/service.md §1.2).</summary>
 public enum PrincipalRole
 {
-    /// <summary>Upload files, create and watch jobs: Azure AI User.</summary>
+    /// <summary>Upload files, create and watch jobs: Foundry User (formerly Azure AI User).</summary>
     Train,
 
-    /// <summary>Deploy models: Azure AI Owner and Cognitive Services OpenAI Contributor.</summary>
+    /// <summary>Deploy models: Foundry Owner (formerly Azure AI Owner) and Cognitive Services OpenAI Contributor.</summary>
     Deploy,
 }
 

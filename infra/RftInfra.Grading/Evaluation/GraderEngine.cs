@@ -11,6 +11,9 @@ public sealed record GraderEngineOptions
     /// <summary>Grader model access for score_model / label_model; null = those rows report "needs a model endpoint".</summary>
     public IModelGraderClient? ModelClient { get; init; }
 
+    /// <summary>Embeddings for text_similarity cosine; null = those rows are not scored (never 0).</summary>
+    public IEmbeddingClient? EmbeddingClient { get; init; }
+
     /// <summary>Time limit per python grade() call; the service's is 2 minutes.</summary>
     public TimeSpan PythonTimeout { get; init; } = PythonGraderRunner.DefaultTimeout;
 
@@ -38,7 +41,7 @@ public sealed record GraderEngineOptions
 /// (docs/service.md §3). No network (model graders go through <see cref="IModelGraderClient"/> only), no console.
 /// One engine is one batch: python graders keep their process until the engine is disposed.
 /// </summary>
-public sealed class GraderEngine : IAsyncDisposable
+public sealed partial class GraderEngine : IAsyncDisposable
 {
     private const string NeedsModelEndpoint =
         "needs a model endpoint: {0} asks {1} for a score; the prompt is rendered offline, but scoring it needs a grader model (rft grade --endpoint URL)";
@@ -58,6 +61,7 @@ public sealed class GraderEngine : IAsyncDisposable
         grader switch
         {
             StringCheckGrader g => Task.FromResult(StringCheck(g, item, sample)),
+            TextSimilarityGrader { EvaluationMetric: "cosine" } g => CosineAsync(g, item, sample, cancellationToken),
             TextSimilarityGrader g => Task.FromResult(TextSimilarity(g, item, sample)),
             ScoreModelGrader g => ScoreModelAsync(g, item, sample, cancellationToken),
             LabelModelGrader g => LabelModelAsync(g, item, sample, cancellationToken),

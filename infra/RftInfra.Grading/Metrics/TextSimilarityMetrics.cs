@@ -23,7 +23,8 @@ public static partial class TextSimilarityMetrics
     public static string? WhyUnavailable(string metric) => metric switch
     {
         "cosine" => "cosine compares text-embedding-3-large embeddings computed by the service; it is not " +
-            "computed offline. Score it with the service (a grader run or an eval), or pick another metric.",
+            "computed offline. Give rft grade --endpoint URL (with --deployment text-embedding-3-large=NAME for an embeddings " +
+            "deployment of another name) to score it through an embeddings deployment, or pick another metric.",
         "meteor" => WordNet.Default is null ? WordNet.MissingMessage : null,
         _ when Names.Contains(metric) => null,
         _ => $"unknown text_similarity metric '{metric}'; use one of: {string.Join(", ", Names)}.",

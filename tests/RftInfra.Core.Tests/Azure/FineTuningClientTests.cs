@@ -116,7 +116,7 @@ public class FineTuningClientTests
         Assert.Equal("json_schema", (string?)body["method"]!["reinforcement"]!["response_format"]!["type"]);
         Assert.Equal(2, (int?)body["method"]!["reinforcement"]!["hyperparameters"]!["n_epochs"]);
         Assert.Null(body["hyperparameters"]);
-        Assert.Equal("globalstandard", (string?)body["trainingType"]);
+        Assert.Equal("globalStandard", (string?)body["trainingType"]); // the catalog's wire literal
         Assert.Equal(42, (long?)body["seed"]);
         Assert.Equal("geo", (string?)body["metadata"]!["team"]);
         Assert.Equal("application/json", handler.Requests[0].ContentType);

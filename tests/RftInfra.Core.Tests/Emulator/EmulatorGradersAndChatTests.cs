@@ -19,7 +19,7 @@ public class EmulatorGradersAndChatTests
 
     [Theory]
     [InlineData("""{"type":"string_check","name":"g","input":"{{sample.output_text}}","reference":"x","operation":"contains"}""", "grader.operation")]
-    [InlineData("""{"type":"text_similarity","name":"g","input":"a","reference":"b","evaluation_metric":"cosine"}""", "grader.evaluation_metric")]
+    [InlineData("""{"type":"text_similarity","name":"g","input":"a","reference":"b","evaluation_metric":"cosin"}""", "grader.evaluation_metric")]
     [InlineData("""{"type":"score_model","name":"g","model":"gpt-4.1","input":[{"role":"judge","content":"x"}]}""", "grader.input[0].role")]
     [InlineData("""{"type":"score_model","name":"g","model":"gpt-4.1","input":[{"role":"user","content":"x"}],"range":[1,0]}""", "grader.range")]
     [InlineData("""{"type":"python","name":"g","source":"print(1)"}""", "grader.source")]

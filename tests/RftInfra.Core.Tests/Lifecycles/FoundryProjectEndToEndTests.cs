@@ -33,7 +33,7 @@ public class FoundryProjectEndToEndTests
             [$"GET {V1}/fine_tuning/jobs", $"POST {V1}/fine_tuning/jobs"],
             h.Emulator.Requests.Skip(before).Select(r => $"{r.Method} {r.Path}"));
         var job = await h.Client.GetJobAsync(created.Id);
-        Assert.Equal("globalstandard", job.TrainingType?.ToString());
+        Assert.Equal("globalStandard", job.TrainingType?.ToString()); // the catalog's wire literal, on the project surface too
         Assert.All(h.Emulator.Requests, r => Assert.StartsWith(V1 + "/", r.Path, StringComparison.Ordinal));
         Assert.All(h.Emulator.Requests, r => Assert.Equal(200, r.Status));
 

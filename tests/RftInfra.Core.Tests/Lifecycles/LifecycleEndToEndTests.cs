@@ -162,7 +162,7 @@ public class LifecycleEndToEndTests
         var job = await h.Client.GetJobAsync(created.Id);
         Assert.Equal(FineTuningJobLifecycle.SpecHash(inputs), job.Metadata![FineTuningJobLifecycle.SpecHashKey]);
         Assert.Equal("geo", job.Metadata["team"]);
-        Assert.Equal("globalstandard", job.TrainingType?.ToString());
+        Assert.Equal("globalStandard", job.TrainingType?.ToString()); // the catalog's wire literal
 
         h.Tick(4); // validating → queued → running, two training steps
         var read = await h.Jobs.ReadAsync(created.Id, inputs, created.Outputs);

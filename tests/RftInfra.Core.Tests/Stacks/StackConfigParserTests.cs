@@ -47,10 +47,10 @@ public class StackConfigParserTests
     [Fact]
     public void Parse_RegionOutsideTheCatalog_IsRefused()
     {
-        var result = Parse("dev", ("regions", """["westeurope"]"""));
+        var result = Parse("dev", ("regions", """["centralus"]"""));
 
         Assert.False(result.IsValid);
-        Assert.Contains(result.Diagnostics, d => d.Code == "RFT502" && d.Message.Contains("'westeurope'"));
+        Assert.Contains(result.Diagnostics, d => d.Code == "RFT502" && d.Message.Contains("'centralus'"));
     }
 
     [Fact]

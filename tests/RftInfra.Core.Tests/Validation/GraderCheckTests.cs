@@ -24,7 +24,7 @@ public class GraderCheckTests
         { "RFT105", $"{{{Sc}, operation: contains}}", "Did you mean 'like'?" },
         { "RFT105", $"{{{Sc}, operation: neq}}", "Did you mean 'ne'?" },
         { "RFT106", """{type: text_similarity, name: s, input: "{{sample.output_text}}", reference: "{{item.a}}", evaluation_metric: rouge}""", "rouge_" },
-        { "RFT106", """{type: text_similarity, name: s, input: "{{sample.output_text}}", reference: "{{item.a}}", evaluation_metric: cosine}""", "evals only" },
+        { "RFT106", """{type: text_similarity, name: s, input: "{{sample.output_text}}", reference: "{{item.a}}", evaluation_metric: cosin}""", "Did you mean 'cosine'?" },
         { "RFT107", $"{{type: multi, name: m, graders: {{a: {{{Sc}, operation: eq}}}}, calculate_output: \"a +\"}}", "does not parse" },
         { "RFT108", $"{{type: multi, name: m, graders: {{a: {{{Sc}, operation: eq}}}}, calculate_output: \"a + b\"}}", "'b'" },
         { "RFT109", $"{{type: multi, name: m, graders: {{a: {{type: multi, name: n, graders: {{}}, calculate_output: \"1\"}}}}, calculate_output: a}}", "nested" },

@@ -106,7 +106,7 @@ public class ValidateCliTests
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        var io = new IOContext(TextReader.Null, stdout, stderr, IsGitHubActions: true);
+        var io = CliRunner.Io(stdout, stderr, isGitHubActions: true);
         var exit = ValidateCommand.Run(new ValidateArguments([], BadRoot, "text"), io);
         Assert.Equal(1, exit);
         var lines = stdout.ToString().ReplaceLineEndings("\n").Split('\n');
@@ -122,7 +122,7 @@ public class ValidateCliTests
 
         var json = new StringWriter();
         var jsonErrors = new StringWriter();
-        ValidateCommand.Run(new ValidateArguments([], BadRoot, "json"), new IOContext(TextReader.Null, json, jsonErrors, IsGitHubActions: true));
+        ValidateCommand.Run(new ValidateArguments([], BadRoot, "json"), CliRunner.Io(json, jsonErrors, isGitHubActions: true));
         using var document = JsonDocument.Parse(json.ToString());
         Assert.Equal(2, jsonErrors.ToString().Split("::error ", StringSplitOptions.None).Length - 1);
     }
